@@ -1,0 +1,25 @@
+from django.forms import modelformset_factory
+
+from apps.budget_lines.models import BudgetLine
+from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from apps.core.forms import AmountInput, MoneyField, QuantityField
+
+
+class BudgetLineForm(SheetRowForm):
+    amount = MoneyField(label="明细金额")
+    unit_price = MoneyField(label="单价")
+    quantity = QuantityField(label="数量")
+
+    class Meta:
+        model = BudgetLine
+        fields = [
+            "sub_project", "item_name", "content", "detail", "amount", "unit_price",
+            "price_basis", "quantity", "quantity_basis", "remark",
+        ]
+        widgets = {"amount": AmountInput, "unit_price": AmountInput, "quantity": AmountInput}
+
+
+BudgetLineFormSet = modelformset_factory(
+    BudgetLine, form=BudgetLineForm, formset=SheetRowFormSet, extra=0, can_order=True,
+    can_delete=True,
+)

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from apps.accounts.models import User
+from apps.core.reference import reference_load
+from apps.projects.models import Project
+from apps.projects.services import load_project_file
+from apps.units.models import Unit
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+DEMO_PASSWORD = "demo12345"
+
+
+class Command(BaseCommand):
+    help = "Load reference data, the eight projects of the seed forms and demo users."
+
+    def handle(self, *args, **options):
+        import json
+
+        call_command("migrate", verbosity=0)
+        reference_load()
+        users = json.loads((DEMO_DIR / "users.json").read_text(encoding="utf-8"))
+        for row in users:
+            user, _ = User.objects.get_or_create(username=row["username"])
+            user.first_name = row["name"]
+            user.role = row["role"]
+            user.unit = Unit.objects.get(code=row["unit"]) if row["unit"] else None
+            user.is_staff = user.is_superuser = row["role"] == User.Role.ADMIN
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        loaded = 0
+        for path in sorted((DEMO_DIR / "projects").glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if Project.objects.filter(name=data["name"], unit__name=data["unit"]).exists():
+                continue
+            load_project_file(path)
+            loaded += 1
+        self.stdout.write(f"已载入 {loaded} 个演示项目（共 {Project.objects.count()} 个）。")
+        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for row in users:
+            label = dict(User.Role.choices)[row["role"]]
+            unit = Unit.objects.get(code=row["unit"]).name if row["unit"] else "—"
+            self.stdout.write(f"  {row['username']:<8} {label:<8} {unit}")

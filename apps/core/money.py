@@ -1,0 +1,39 @@
+"""Money in 元: parsed from what people type, shown with thousands separators."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+_STRIP = re.compile(r"[\s,，_'’¥￥元]")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """"14,718,993.60" → Decimal("14718993.60"); blank → None; raises ValueError if not a number."""
+    if text is None:
+        return None
+    cleaned = _STRIP.sub("", str(text)).replace("．", ".")
+    if cleaned == "":
+        return None
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise ValueError(text)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits numbers only
+        raise ValueError(text) from exc
+
+
+def quantize(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt_money(value: Decimal | None, blank: str = "") -> str:
+    if value is None:
+        return blank
+    return f"{quantize(Decimal(value)):,.2f}"
+
+
+def fmt_number(value: Decimal | None) -> str:
+    """A quantity as typed precision allows: 5.00 → "5.00", 1 → "1"."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):,f}"

@@ -1,0 +1,35 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import modelformset_factory
+
+from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from apps.indicators.models import Indicator
+
+
+class IndicatorForm(SheetRowForm):
+    level2 = forms.TypedChoiceField(label="一级/二级目标", coerce=int, empty_value=None)
+
+    class Meta:
+        model = Indicator
+        fields = ["level2", "name", "target_raw", "remark", "sub_project"]
+        widgets = {"remark": forms.Textarea(attrs={"rows": 1})}
+
+    def __init__(self, *args, level2s=None, level2_choices=(), **kwargs):
+        self._level2s = level2s or {}
+        super().__init__(*args, **kwargs)
+        self.fields["level2"].choices = [("", "请选择"), *level2_choices]
+        self.fields["level2"].error_messages["required"] = "请选择一级、二级目标。"
+        if self.instance.pk:
+            self.initial["level2"] = self.instance.level2_id
+
+    def clean_level2(self):
+        level2_id = self.cleaned_data.get("level2")
+        if level2_id not in self._level2s:
+            raise ValidationError("请选择本年度指标体系中的一级、二级目标。")
+        return self._level2s[level2_id]
+
+
+IndicatorFormSet = modelformset_factory(
+    Indicator, form=IndicatorForm, formset=SheetRowFormSet, extra=0, can_order=True,
+    can_delete=True,
+)

@@ -1,0 +1,113 @@
+from django.db import models
+
+
+class Taxonomy(models.Model):
+    """A set of level-1/level-2 indicator names a budget year files against."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100, unique=True)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "指标体系"
+        verbose_name_plural = "指标体系"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level1(models.Model):
+    taxonomy = models.ForeignKey(
+        Taxonomy, verbose_name="指标体系", on_delete=models.CASCADE, related_name="level1s"
+    )
+    name = models.CharField("一级目标", max_length=50)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    required = models.BooleanField("必填", default=True)
+
+    class Meta:
+        ordering = ["taxonomy", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["taxonomy", "name"], name="uniq_level1_name"),
+        ]
+        verbose_name = "一级目标"
+        verbose_name_plural = "一级目标"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level2(models.Model):
+    class Kind(models.TextChoices):
+        """What the checks need to know of a level-2 name (the names differ by taxonomy)."""
+
+        QUANTITY = "quantity", "数量"
+        QUALITY = "quality", "质量"
+        TIMELINESS = "timeliness", "时效"
+        COST = "cost", "成本"
+        SATISFACTION = "satisfaction", "满意度"
+        OTHER = "other", "其他"
+
+    level1 = models.ForeignKey(
+        Level1, verbose_name="一级目标", on_delete=models.CASCADE, related_name="level2s"
+    )
+    name = models.CharField("二级目标", max_length=50)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    required = models.BooleanField("必填", default=False)
+
+    class Meta:
+        ordering = ["level1__taxonomy", "level1__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["level1", "name"], name="uniq_level2_name"),
+        ]
+        verbose_name = "二级目标"
+        verbose_name_plural = "二级目标"
+
+    def __str__(self) -> str:
+        return f"{self.level1.name} / {self.name}"
+
+
+class Indicator(models.Model):
+    """A level-3 indicator (三级目标) of a project with its target value (目标值)."""
+
+    class TargetKind(models.TextChoices):
+        BLANK = "blank", "未填"
+        QUANTITATIVE = "quantitative", "定量"
+        QUALITATIVE = "qualitative", "定性"
+        INVALID = "invalid", "无法解析"
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="indicators"
+    )
+    level2 = models.ForeignKey(
+        Level2, verbose_name="一级/二级目标", on_delete=models.PROTECT, related_name="+"
+    )
+    sub_project = models.ForeignKey(
+        "projects.SubProject",
+        verbose_name="子项目",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    name = models.CharField("三级目标", max_length=300, blank=True)
+    target_raw = models.CharField("目标值", max_length=200, blank=True)
+    target_kind = models.CharField(
+        "目标值类型", max_length=16, choices=TargetKind.choices, default=TargetKind.BLANK
+    )
+    target_comparator = models.CharField("比较符", max_length=2, blank=True)
+    target_number = models.DecimalField(
+        "目标数值", max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    target_unit = models.CharField("计量单位", max_length=20, blank=True)
+    remark = models.TextField("备注", blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["project", "order", "id"]
+        verbose_name = "三级目标"
+        verbose_name_plural = "三级目标"
+
+    def __str__(self) -> str:
+        return self.name

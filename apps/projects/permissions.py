@@ -1,0 +1,45 @@
+"""Who may see and change which project — the one door every view goes through."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from apps.accounts.models import User
+from apps.projects.models import Project
+
+Role = User.Role
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    projects = Project.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return projects.none()
+    if user.is_superuser or user.role in (Role.ADMIN, Role.FINANCE_REVIEWER):
+        return projects
+    if user.unit_id is None:
+        return projects.none()
+    if user.role == Role.DEPT_REVIEWER:
+        return projects.filter(unit__parent_id=user.unit_id) | projects.filter(unit_id=user.unit_id)
+    return projects.filter(unit_id=user.unit_id)
+
+
+def get_project_for_user(user: User, pk: int) -> Project:
+    """The project, or 404 if it is outside the user's scope (never 403: no leak of ids)."""
+    return get_object_or_404(visible_projects(user).select_related("unit", "budget_year"), pk=pk)
+
+
+def can_create_project(user: User) -> tuple[bool, str]:
+    if user.role in (Role.FILLER, Role.UNIT_HEAD) and user.unit_id:
+        return True, ""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True, ""
+    return False, "只有单位填报人可以新建项目。"
+
+
+def can_edit(user: User, project: Project) -> tuple[bool, str]:
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True, ""
+    if user.role not in (Role.FILLER, Role.UNIT_HEAD) or user.unit_id != project.unit_id:
+        return False, "只有本单位填报人可以修改项目。"
+    if not project.is_editable_by_filler:
+        return False, f"项目状态为“{project.get_status_display()}”，不能修改。"
+    return True, ""
