@@ -97,5 +97,5 @@ class SheetRowFormSet(BaseModelFormSet):
             if index >= self.initial_form_count() and not form.has_changed():
                 continue
             kept.append(form)
-        return sorted(kept, key=lambda f: (f.cleaned_data.get("ORDER") or 0)
-                      if hasattr(f, "cleaned_data") else 0)
+        # Rows without an ORDER (added without the page's script) keep their place at the end.
+        return sorted(kept, key=lambda f: getattr(f, "cleaned_data", {}).get("ORDER") or 10**9)

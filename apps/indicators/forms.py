@@ -16,11 +16,22 @@ class IndicatorForm(SheetRowForm):
 
     def __init__(self, *args, level2s=None, level2_choices=(), **kwargs):
         self._level2s = level2s or {}
+        self._level1_of = {
+            l2_id: group for group, options in level2_choices for l2_id, _ in options
+        }
         super().__init__(*args, **kwargs)
         self.fields["level2"].choices = [("", "请选择"), *level2_choices]
         self.fields["level2"].error_messages["required"] = "请选择一级、二级目标。"
         if self.instance.pk:
             self.initial["level2"] = self.instance.level2_id
+
+    @property
+    def level1_name(self) -> str:
+        value = self["level2"].value()
+        try:
+            return self._level1_of.get(int(value), "")
+        except (TypeError, ValueError):
+            return ""
 
     def clean_level2(self):
         level2_id = self.cleaned_data.get("level2")

@@ -60,7 +60,7 @@ class OverviewForm(forms.ModelForm):
             "filing_date",
         ]
         widgets = {
-            "category": forms.RadioSelect,
+            "category": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "filing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

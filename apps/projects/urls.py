@@ -1,2 +1,13 @@
+from django.urls import path
+
+from apps.projects import views
+
 app_name = "projects"
-urlpatterns = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("new/", views.project_create_view, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/sub-projects/", views.project_sub_projects, name="sub_projects"),
+    path("<int:pk>/sheets/<str:sheet>/", views.project_sheet, name="sheet"),
+    path("<int:pk>/sheets/<str:sheet>/check/", views.project_sheet_check, name="sheet_check"),
+]

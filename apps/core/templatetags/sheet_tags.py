@@ -1,0 +1,34 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from apps.core.money import fmt_money
+from apps.indicators.targets import parse_target
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    return fmt_money(value, blank="")
+
+
+@register.simple_tag
+def findings_at(findings_by_anchor, anchor):
+    """The findings of one field or section, rendered where that field is."""
+    items = findings_by_anchor.get(anchor, [])
+    return format_html_join(
+        "",
+        '<div class="finding-msg finding-{}" data-anchor="{}">{}</div>',
+        ((f.severity, f.anchor, f.message) for f in items),
+    )
+
+
+@register.filter
+def target_hint(raw):
+    parsed = parse_target(raw)
+    if parsed.kind == "quantitative":
+        return format_html('<span class="target-hint">定量 {}</span>', parsed.normalised)
+    if parsed.kind == "qualitative":
+        return mark_safe('<span class="target-hint">定性</span>')
+    return ""

@@ -1,0 +1,211 @@
+"""The three sheet pages: their forms, and the findings of what a page holds.
+
+A page's findings come from the saved project with the page's own (possibly unsaved,
+possibly invalid) input laid over it, so the live check, the save and the reload all
+show the same thing. Input a form rejects becomes a finding at its field.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from apps.budget_lines.forms import BudgetLineFormSet
+from apps.checks.findings import Finding, Severity, Sheet
+from apps.checks.rules import check_filing
+from apps.checks.snapshot import (
+    DocRow,
+    Filing,
+    IndicatorRow,
+    LineRow,
+    filing_from_project,
+    taxonomy_spec_for_year,
+)
+from apps.guarantees.forms import RuleDocumentFormSet
+from apps.indicators.forms import IndicatorFormSet
+from apps.indicators.models import Level2
+from apps.projects.forms import GoalsForm, OverviewForm
+from apps.projects.models import Project
+
+SHEETS = {
+    Sheet.OVERVIEW: "项目总体情况",
+    Sheet.GOALS: "绩效目标",
+    Sheet.GUARANTEES: "制度保障",
+}
+
+
+def normalise_newlines(data: QueryDict) -> QueryDict:
+    """Browsers post textareas with CRLF; stored text uses LF, so unchanged means equal."""
+    clean = data.copy()
+    for key, values in clean.lists():
+        clean.setlist(key, [v.replace("\r\n", "\n") for v in values])
+    return clean
+
+
+@dataclass
+class SheetPage:
+    project: Project
+    sheet: Sheet
+    forms: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return all(f.is_valid() for f in self.forms.values())
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    def findings_by_anchor(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            out.setdefault(finding.anchor, []).append(finding)
+        return out
+
+
+def _row_choices(project: Project, taxonomy):
+    subs = {sp.id: sp for sp in project.sub_projects.all()}
+    level2s = {
+        l2.id: l2
+        for l2 in Level2.objects.filter(level1__taxonomy_id=project.budget_year.taxonomy_id)
+    }
+    level2_choices = [
+        (l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s
+    ]
+    return subs, level2s, level2_choices
+
+
+def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) -> SheetPage:
+    """Forms of one sheet (bound when ``data`` is given) and the findings they lead to."""
+    project = (
+        Project.objects.select_related("unit", "budget_year__taxonomy")
+        .prefetch_related("indicators", "budget_lines", "rule_documents", "sub_projects")
+        .get(pk=project.pk)
+    )
+    taxonomy = taxonomy_spec_for_year(project.budget_year)
+    page = SheetPage(project=project, sheet=sheet)
+    subs = {sp.id: sp for sp in project.sub_projects.all()}
+    if sheet == Sheet.OVERVIEW:
+        page.forms["form"] = OverviewForm(data, instance=project)
+    elif sheet == Sheet.GOALS:
+        _, level2s, level2_choices = _row_choices(project, taxonomy)
+        page.forms["form"] = GoalsForm(data, instance=project)
+        page.forms["indicators"] = IndicatorFormSet(
+            data, prefix="ind", queryset=project.indicators.all(),
+            form_kwargs={"sub_projects": subs, "level2s": level2s,
+                         "level2_choices": level2_choices},
+        )
+        page.forms["lines"] = BudgetLineFormSet(
+            data, prefix="line", queryset=project.budget_lines.all(),
+            form_kwargs={"sub_projects": subs},
+        )
+    else:
+        page.forms["docs"] = RuleDocumentFormSet(
+            data, prefix="doc", queryset=project.rule_documents.all(),
+            form_kwargs={"sub_projects": subs},
+        )
+    filing = filing_from_project(project, taxonomy)
+    if data is None:
+        page.findings = check_filing(filing)
+    else:
+        page.findings = _posted_findings(page, filing)
+    return page
+
+
+def _posted_findings(page: SheetPage, filing: Filing) -> list[Finding]:
+    form_findings: list[Finding] = []
+    for name, form in page.forms.items():
+        form.is_valid()  # runs the cleaning; its errors become findings below
+        form_findings.extend(_form_errors(page.sheet, name, form))
+    filing = _lay_over(filing, page)
+    rejected = {f.anchor for f in form_findings}
+    rule_findings = [f for f in check_filing(filing) if f.anchor not in rejected]
+    return form_findings + rule_findings
+
+
+def _form_errors(sheet: Sheet, name: str, form) -> list[Finding]:
+    label = SHEETS[sheet]
+    if hasattr(form, "forms"):  # a formset
+        out = []
+        if form.non_form_errors():
+            out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, name, label,
+                               " ".join(form.non_form_errors())))
+        rows = {id(f): i for i, f in enumerate(form.rows_in_order())} if form.is_bound else {}
+        for f in form.forms:
+            if id(f) not in rows:
+                continue
+            for field_name, errors in f.errors.items():
+                field = f.fields.get(field_name)
+                where = f"{label} · 第 {rows[id(f)] + 1} 行 · {field.label if field else field_name}"
+                anchor = f.add_prefix(field_name) if field_name != "__all__" else f.prefix
+                out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, anchor, where,
+                                   " ".join(errors)))
+        return out
+    out = []
+    for field_name, errors in form.errors.items():
+        field = form.fields.get(field_name)
+        where = f"{label} · {field.label if field else ''}"
+        out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, field_name, where,
+                           " ".join(errors)))
+    return out
+
+
+def _lay_over(filing: Filing, page: SheetPage) -> Filing:
+    """The saved filing with this page's input in place of what the page shows."""
+    forms = page.forms
+    if page.sheet == Sheet.OVERVIEW:
+        form = forms["form"]
+        return filing.with_fields(**{
+            name: form.cleaned_data.get(name) for name in form.fields if name in filing.fields
+        })
+    if page.sheet == Sheet.GOALS:
+        form = forms["form"]
+        changes = {"composition": form.cleaned_data.get("composition", "")}
+        if form.cleaned_data.get("use_computed_total"):
+            changes.update(total_source=Project.TotalSource.COMPUTED, declared_total=None)
+        filing = filing.with_fields(**changes)
+        filing.indicators = [
+            IndicatorRow(
+                key=f.prefix,
+                level2_id=getattr(f.cleaned_data.get("level2"), "id", None),
+                name=f.cleaned_data.get("name", ""),
+                target_raw=f.cleaned_data.get("target_raw", ""),
+                remark=f.cleaned_data.get("remark", ""),
+                sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
+            )
+            for f in forms["indicators"].rows_in_order()
+        ]
+        filing.lines = [
+            LineRow(
+                key=f.prefix,
+                item_name=f.cleaned_data.get("item_name", ""),
+                content=f.cleaned_data.get("content", ""),
+                detail=f.cleaned_data.get("detail", ""),
+                amount=f.cleaned_data.get("amount"),
+                unit_price=f.cleaned_data.get("unit_price"),
+                quantity=f.cleaned_data.get("quantity"),
+                sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
+            )
+            for f in forms["lines"].rows_in_order()
+        ]
+        return filing
+    filing.docs = [
+        DocRow(
+            key=f.prefix,
+            category=f.cleaned_data.get("category", ""),
+            title=f.cleaned_data.get("title", ""),
+            measures=f.cleaned_data.get("measures", ""),
+            stages=(
+                bool(f.cleaned_data.get("stage_planning")),
+                bool(f.cleaned_data.get("stage_implementation")),
+                bool(f.cleaned_data.get("stage_closing")),
+            ),
+            sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
+        )
+        for f in forms["docs"].rows_in_order()
+    ]
+    return filing

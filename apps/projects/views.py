@@ -1,0 +1,190 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.budgets.models import BudgetYear
+from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.core.money import fmt_money
+from apps.projects import selectors
+from apps.projects.forms import ProjectCreateForm, SubProjectFormSet
+from apps.projects.permissions import (
+    can_create_project,
+    can_edit,
+    get_project_for_user,
+    visible_projects,
+)
+from apps.projects.services import (
+    project_create,
+    sheet_goals_save,
+    sheet_guarantees_save,
+    sheet_overview_save,
+    sub_projects_save,
+)
+from apps.projects.sheets import build_page, normalise_newlines
+from apps.units.models import Unit
+
+PAGE_SIZE = 50
+SHEET_SAVERS = {
+    Sheet.OVERVIEW: lambda page: sheet_overview_save(project=page.project, form=page.forms["form"]),
+    Sheet.GOALS: lambda page: sheet_goals_save(
+        project=page.project, form=page.forms["form"], indicators=page.forms["indicators"],
+        lines=page.forms["lines"],
+    ),
+    Sheet.GUARANTEES: lambda page: sheet_guarantees_save(
+        project=page.project, docs=page.forms["docs"]
+    ),
+}
+
+
+def _int_param(request, name):
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def project_list(request):
+    projects = visible_projects(request.user)
+    years = BudgetYear.objects.all()
+    year = _int_param(request, "year")
+    unit_id = _int_param(request, "unit")
+    if year:
+        projects = projects.filter(budget_year__year=year)
+    if unit_id:
+        projects = projects.filter(unit_id=unit_id)
+    units = Unit.objects.filter(pk__in=visible_projects(request.user).values("unit_id"))
+    page = Paginator(selectors.project_list(projects), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/list.html", {
+        "page": page,
+        "totals": selectors.project_list_totals(projects),
+        "years": years,
+        "units": units,
+        "year": year,
+        "unit_id": unit_id,
+        "can_create": can_create_project(request.user),
+    })
+
+
+def project_create_view(request):
+    allowed, reason = can_create_project(request.user)
+    if not allowed:
+        raise Http404(reason)
+    form = ProjectCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        project = project_create(
+            unit=form.cleaned_data["unit"], budget_year=form.cleaned_data["budget_year"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(request, f"已新建项目“{project.name}”，请填写三张申报表。")
+        return redirect("projects:sheet", pk=project.pk, sheet=Sheet.OVERVIEW)
+    return render(request, "projects/create.html", {"form": form})
+
+
+def project_detail(request, pk):
+    project = get_project_for_user(request.user, pk)
+    findings = selectors.project_findings(project)
+    sheets = [
+        {
+            "key": key,
+            "label": label,
+            "errors": sum(1 for f in findings if f.sheet == key and f.is_error),
+            "warnings": sum(1 for f in findings if f.sheet == key and not f.is_error),
+        }
+        for key, label in SHEET_LABELS.items()
+    ]
+    return render(request, "projects/detail.html", {
+        "project": project,
+        "sheets": sheets,
+        "findings": findings,
+        "lines_total": selectors.project_list(
+            visible_projects(request.user).filter(pk=pk)).get().lines_total,
+        "can_edit": can_edit(request.user, project),
+        "sub_projects": project.sub_projects.all(),
+    })
+
+
+def project_sub_projects(request, pk):
+    project = get_project_for_user(request.user, pk)
+    allowed, reason = can_edit(request.user, project)
+    if request.method == "POST" and not allowed:
+        messages.error(request, reason)
+        return redirect("projects:detail", pk=pk)
+    formset = SubProjectFormSet(request.POST or None, queryset=project.sub_projects.all(),
+                                prefix="sub")
+    if request.method == "POST" and formset.is_valid():
+        sub_projects_save(project=project, formset=formset)
+        messages.success(request, "子项目已保存。")
+        return redirect("projects:detail", pk=pk)
+    return render(request, "projects/sub_projects.html", {
+        "project": project, "formset": formset, "can_edit": (allowed, reason),
+    })
+
+
+def _sheet_key(sheet: str) -> Sheet:
+    try:
+        return Sheet(sheet)
+    except ValueError:
+        raise Http404("没有这张表。") from None
+
+
+def project_sheet(request, pk, sheet):
+    project = get_project_for_user(request.user, pk)
+    sheet = _sheet_key(sheet)
+    allowed, reason = can_edit(request.user, project)
+    page = None
+    if request.method == "POST":
+        if not allowed:
+            messages.error(request, reason)
+            return redirect("projects:sheet", pk=pk, sheet=sheet)
+        page = build_page(project, sheet, normalise_newlines(request.POST))
+        if page.is_valid:
+            SHEET_SAVERS[sheet](page)
+            messages.success(request, _saved_message(page.project))
+            return redirect("projects:sheet", pk=pk, sheet=sheet)
+        messages.error(request, "有输入无法保存，请按标红处修改；本页内容均已保留，尚未保存。")
+    page = page or build_page(project, sheet)
+    if not allowed:
+        for form in page.forms.values():
+            for f in getattr(form, "forms", [form]):
+                for field in f.fields.values():
+                    field.disabled = True
+    return render(request, f"projects/sheet_{sheet}.html", {
+        "project": page.project,
+        "page": page,
+        "sheet": sheet,
+        "sheet_label": SHEET_LABELS[sheet],
+        "sheet_labels": SHEET_LABELS,
+        "can_edit": (allowed, reason),
+        "findings_by_anchor": page.findings_by_anchor(),
+        "lines_total": _lines_total(page),
+    })
+
+
+def _lines_total(page):
+    return sum((ln.amount or 0 for ln in page.project.budget_lines.all()), 0)
+
+
+def _saved_message(project) -> str:
+    if project.error_count:
+        return f"已保存（草稿）：尚有 {project.error_count} 处错误，项目未就绪。"
+    return "已保存：三张表均无错误，项目已就绪。"
+
+
+@require_POST
+def project_sheet_check(request, pk, sheet):
+    """Live check while typing: the same findings a save would give, nothing written."""
+    project = get_project_for_user(request.user, pk)
+    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST))
+    totals = {}
+    if page.sheet == Sheet.GOALS and "lines" in page.forms:
+        lines = page.forms["lines"].rows_in_order()
+        total = sum((f.cleaned_data.get("amount") or 0 for f in lines), 0)
+        totals["lines_total"] = fmt_money(total)
+    return JsonResponse({
+        "findings": [f.as_dict() for f in page.findings],
+        "errors": len(page.errors),
+        "warnings": len(page.warnings),
+        "totals": totals,
+    })

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Run the app with the demo data: the eight projects of the seed forms and demo users.
+# Uses DATABASE_URL if set, else an embedded SQLite file (demo.sqlite3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DEBUG="${DEBUG:-1}"
+.venv/bin/python manage.py demo
+echo "打开 http://127.0.0.1:${PORT:-8000}/ 并用上面的账号登录。"
+exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"

@@ -1,0 +1,184 @@
+// Sheet pages: add / remove / reorder formset rows, and recompute findings while typing.
+// The server is the authority: every change posts the page to its check URL, which runs
+// the same rules module as a save and answers with findings and totals.
+(function () {
+  "use strict";
+  const form = document.getElementById("sheet-form");
+  if (!form) return;
+  const editable = form.dataset.editable === "1";
+  const checkUrl = form.dataset.checkUrl;
+  const stateEl = document.getElementById("check-state");
+  let timer = null;
+  let seq = 0;
+
+  function visibleRows(tbody) {
+    return Array.from(tbody.querySelectorAll("tr.sheet-row")).filter((tr) => !tr.hidden);
+  }
+
+  function renumber(tbody) {
+    visibleRows(tbody).forEach((tr, i) => {
+      const order = tr.querySelector("input[name$='-ORDER']");
+      if (order) order.value = String(i + 1);
+    });
+    mergeLevel1(tbody);
+  }
+
+  // Level-1 cells print once per group, as on the paper form.
+  function mergeLevel1(tbody) {
+    let previous = null;
+    visibleRows(tbody).forEach((tr) => {
+      const label = tr.querySelector(".level1-label");
+      const select = tr.querySelector("select[name$='-level2']");
+      if (!label || !select) return;
+      const option = select.selectedOptions[0];
+      const group = option && option.parentElement.tagName === "OPTGROUP" ? option.parentElement.label : "";
+      label.textContent = group;
+      label.classList.toggle("merged", group !== "" && group === previous);
+      previous = group;
+    });
+  }
+
+  function addRow(prefix) {
+    const total = form.querySelector(`#id_${prefix}-TOTAL_FORMS`);
+    const template = document.getElementById(`${prefix}-template`);
+    const tbody = document.getElementById(`${prefix}-rows`);
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    tbody.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    renumber(tbody);
+    const row = tbody.lastElementChild;
+    const first = row.querySelector("select, input:not([type=hidden]), textarea");
+    if (first) first.focus();
+    scheduleCheck();
+  }
+
+  function removeRow(tr) {
+    const del = tr.querySelector("input[name$='-DELETE']");
+    if (del) del.checked = true;
+    tr.hidden = true;
+    renumber(tr.parentElement);
+    scheduleCheck();
+  }
+
+  function moveRow(tr, direction) {
+    const rows = visibleRows(tr.parentElement);
+    const i = rows.indexOf(tr);
+    const j = i + direction;
+    if (j < 0 || j >= rows.length) return;
+    if (direction < 0) rows[j].before(tr);
+    else rows[j].after(tr);
+    renumber(tr.parentElement);
+    scheduleCheck();
+  }
+
+  function formatMoney(input) {
+    const raw = input.value.replace(/[\s,，¥￥元]/g, "");
+    if (!/^\d+(\.\d*)?$/.test(raw)) return;
+    const [whole, frac] = Number(raw).toFixed(2).split(".");
+    const decimals = input.name.endsWith("quantity") ? raw.split(".")[1] : frac;
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    input.value = decimals !== undefined ? `${grouped}.${decimals}` : grouped;
+  }
+
+  function findingHtml(f) {
+    const div = document.createElement("div");
+    div.className = `finding-msg finding-${f.severity}`;
+    div.dataset.anchor = f.anchor;
+    div.textContent = f.message;
+    return div;
+  }
+
+  function placeFor(anchor) {
+    const slot = form.querySelector(`[data-anchor-slot="${anchor}"]`);
+    if (slot) return slot;
+    const el = document.getElementById(`id_${anchor}`);
+    if (el) return el.closest("td") || el.parentElement;
+    return null;
+  }
+
+  function render(data) {
+    form.querySelectorAll(".finding-msg").forEach((el) => el.remove());
+    form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
+    const list = document.createElement("ul");
+    list.className = "list-unstyled mb-0";
+    const sheet = form.dataset.sheet;
+    data.findings.forEach((f) => {
+      if (f.sheet === sheet) {
+        const place = placeFor(f.anchor) || placeFor(f.anchor.split("-").slice(0, 2).join("-"));
+        if (place) place.appendChild(findingHtml(f));
+        const input = document.getElementById(`id_${f.anchor}`);
+        if (input && f.severity === "error" && input.classList.contains("form-control")) input.classList.add("is-invalid");
+      }
+      const li = document.createElement("li");
+      li.className = `finding-${f.severity}`;
+      li.dataset.code = f.code;
+      const badge = document.createElement("span");
+      badge.className = `badge ${f.severity === "error" ? "text-bg-danger" : "text-bg-warning"}`;
+      badge.textContent = f.severity === "error" ? "错误" : "提示";
+      const link = document.createElement("a");
+      link.className = "link-secondary";
+      link.href = f.sheet === sheet ? `#id_${f.anchor}` : `../${f.sheet}/`;
+      link.textContent = f.where;
+      li.append(badge, " ", link, `：${f.message}`);
+      list.appendChild(li);
+    });
+    const box = document.getElementById("findings-list");
+    box.replaceChildren();
+    if (data.findings.length) box.appendChild(list);
+    else box.innerHTML = '<p class="text-success mb-0">未发现问题。</p>';
+    document.getElementById("count-errors").textContent = data.errors;
+    document.getElementById("count-warnings").textContent = data.warnings;
+    if (data.totals && data.totals.lines_total !== undefined) {
+      document.getElementById("lines-total").textContent = data.totals.lines_total;
+    }
+  }
+
+  async function check() {
+    const mine = ++seq;
+    form.querySelectorAll("tbody.formset-rows").forEach(renumber);
+    stateEl.textContent = "检查中…";
+    try {
+      const response = await fetch(checkUrl, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "X-Requested-With": "fetch" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      const data = await response.json();
+      if (mine !== seq) return; // a newer check is on its way
+      render(data);
+      stateEl.textContent = "（已实时更新，尚未保存）";
+    } catch (err) {
+      if (mine === seq) stateEl.textContent = "（实时检查暂不可用，保存时仍会检查）";
+    }
+  }
+
+  function scheduleCheck() {
+    clearTimeout(timer);
+    timer = setTimeout(check, 250);
+  }
+
+  form.addEventListener("input", scheduleCheck);
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("select[name$='-level2']")) mergeLevel1(event.target.closest("tbody"));
+    scheduleCheck();
+  });
+  form.addEventListener("focusout", (event) => {
+    if (event.target.matches("input[inputmode=decimal]")) formatMoney(event.target);
+  });
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button || !editable) return;
+    const tr = button.closest("tr.sheet-row");
+    if (button.dataset.addRow) addRow(button.dataset.addRow);
+    else if (button.classList.contains("row-remove")) removeRow(tr);
+    else if (button.classList.contains("row-up")) moveRow(tr, -1);
+    else if (button.classList.contains("row-down")) moveRow(tr, 1);
+  });
+  form.addEventListener("submit", () => {
+    form.querySelectorAll("tbody.formset-rows").forEach(renumber);
+  });
+  form.querySelectorAll("tbody.formset-rows").forEach(mergeLevel1);
+})();

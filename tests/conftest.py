@@ -1,0 +1,61 @@
+import os
+
+import pytest
+
+from apps.accounts.models import User
+from apps.core.reference import reference_load
+from apps.units.models import Unit
+from tests import factories
+
+# Playwright drives Chromium from this process while live_server serves Django.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def reference(db):
+    reference_load()
+
+
+@pytest.fixture
+def unit_a(reference):
+    return Unit.objects.get(name="上海市闵行区教育学院")
+
+
+@pytest.fixture
+def unit_b(reference):
+    return Unit.objects.get(name="上海市闵行区教育信息中心")
+
+
+@pytest.fixture
+def alice(unit_a):
+    """A filler of unit A (教育学院)."""
+    return factories.user("alice", User.Role.FILLER, unit_a)
+
+
+@pytest.fixture
+def bob(unit_b):
+    """A filler of unit B (教育信息中心)."""
+    return factories.user("bob", User.Role.FILLER, unit_b)
+
+
+@pytest.fixture
+def charlie(reference):
+    """A reviewer at the supervising department 教育局."""
+    return factories.user("charlie", User.Role.DEPT_REVIEWER, Unit.objects.get(code="001"))
+
+
+@pytest.fixture
+def outsider(reference):
+    """A reviewer of another department (机关事务管理局)."""
+    return factories.user("olga", User.Role.DEPT_REVIEWER, Unit.objects.get(code="002"))
+
+
+@pytest.fixture
+def project(alice):
+    return factories.ready_project(unit=alice.unit)
+
+
+@pytest.fixture
+def client_a(client, alice):
+    client.force_login(alice)
+    return client
