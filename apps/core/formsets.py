@@ -70,6 +70,10 @@ class ExistingRowField(forms.Field):
     def prepare_value(self, value):
         return getattr(value, "pk", value)
 
+    def has_changed(self, initial, data):
+        initial = getattr(initial, "pk", initial)
+        return str(initial if initial is not None else "") != str(data or "")
+
 
 class SheetRowFormSet(BaseModelFormSet):
     """Rows in the order the page shows them; ORDER is renumbered by the page's script."""
