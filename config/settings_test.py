@@ -48,20 +48,45 @@ def _start_throwaway_cluster() -> str:
         shutil.chown(data_dir, "postgres", "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     subprocess.run(
-        [*as_user, str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "-A", "trust",
-         "-E", "UTF8", "--locale=C.UTF-8"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
     )
     opts = f"-c fsync=off -c listen_addresses=127.0.0.1 -c port={port} -k {data_dir}"
     subprocess.run(
-        [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", opts, "-w", "-l",
-         str(data_dir / "log"), "start"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-o",
+            opts,
+            "-w",
+            "-l",
+            str(data_dir / "log"),
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
 
     def _stop() -> None:
-        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data_dir, ignore_errors=True)
 
     atexit.register(_stop)

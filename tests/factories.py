@@ -34,34 +34,75 @@ MINHANG_ROWS = [
 ]
 
 
-def ready_project(*, unit, year=2020, name="安全集成管理平台", indicators=MINHANG_ROWS,
-                  lines=((Decimal("560000"), Decimal("560000"), Decimal("1")),
-                         (Decimal("351000"), None, None))) -> Project:
+def ready_project(
+    *,
+    unit,
+    year=2020,
+    name="安全集成管理平台",
+    indicators=MINHANG_ROWS,
+    lines=((Decimal("560000"), Decimal("560000"), Decimal("1")), (Decimal("351000"), None, None)),
+) -> Project:
     """A project whose three sheets pass every check (built after seed 000)."""
     budget_year = BudgetYear.objects.get(year=year)
     amount = sum(a for a, _, _ in lines)
     project = Project.objects.create(
-        unit=unit, budget_year=budget_year, name=name, category=Project.Category.ONE_OFF,
-        leader="周硕青", contact="陈杰", phone="18017592779",
-        start_date=date(year, 1, 1), end_date=date(year, 12, 31),
-        overview="项目概况。", basis="依据。", necessity="必要性。", feasibility="可行性。",
-        total_budget=Decimal("4411000"), current_budget=amount, fiscal_total=amount,
-        fiscal_upper=Decimal("0"), fiscal_local=amount, fiscal_lower=Decimal("0"),
-        other_funds=Decimal("0"), overall_goal="总目标。", annual_goal="年度目标。",
+        unit=unit,
+        budget_year=budget_year,
+        name=name,
+        category=Project.Category.ONE_OFF,
+        leader="周硕青",
+        contact="陈杰",
+        phone="18017592779",
+        start_date=date(year, 1, 1),
+        end_date=date(year, 12, 31),
+        overview="项目概况。",
+        basis="依据。",
+        necessity="必要性。",
+        feasibility="可行性。",
+        total_budget=Decimal("4411000"),
+        current_budget=amount,
+        fiscal_total=amount,
+        fiscal_upper=Decimal("0"),
+        fiscal_local=amount,
+        fiscal_lower=Decimal("0"),
+        other_funds=Decimal("0"),
+        overall_goal="总目标。",
+        annual_goal="年度目标。",
         composition="建设内容。",
     )
     for i, (l1, l2, name3, target) in enumerate(indicators):
-        indicator_apply_target(indicator=Indicator(
-            project=project, level2=level2(budget_year, l1, l2), name=name3, target_raw=target,
-            remark="计划目标", order=i,
-        )).save()
+        indicator_apply_target(
+            indicator=Indicator(
+                project=project,
+                level2=level2(budget_year, l1, l2),
+                name=name3,
+                target_raw=target,
+                remark="计划目标",
+                order=i,
+            )
+        ).save()
     for i, (amount_i, price, qty) in enumerate(lines):
-        BudgetLine.objects.create(project=project, item_name=name, content="建设",
-                                  detail=f"明细{i + 1}", amount=amount_i, unit_price=price,
-                                  quantity=qty, remark="年度项目", order=i)
+        BudgetLine.objects.create(
+            project=project,
+            item_name=name,
+            content="建设",
+            detail=f"明细{i + 1}",
+            amount=amount_i,
+            unit_price=price,
+            quantity=qty,
+            remark="年度项目",
+            order=i,
+        )
     for i, category in enumerate(["project", "budget", "finance"]):
-        RuleDocument.objects.create(project=project, category=category, title=f"制度{i + 1}",
-                                    measures="措施", stage_planning=True,
-                                    stage_implementation=True, stage_closing=True, order=i)
+        RuleDocument.objects.create(
+            project=project,
+            category=category,
+            title=f"制度{i + 1}",
+            measures="措施",
+            stage_planning=True,
+            stage_implementation=True,
+            stage_closing=True,
+            order=i,
+        )
     project_refresh_findings(project=project)
     return project

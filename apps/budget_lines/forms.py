@@ -1,8 +1,8 @@
 from django.forms import modelformset_factory
 
 from apps.budget_lines.models import BudgetLine
-from apps.core.formsets import SheetRowForm, SheetRowFormSet
 from apps.core.forms import AmountInput, MoneyField, QuantityField
+from apps.core.formsets import SheetRowForm, SheetRowFormSet
 
 
 class BudgetLineForm(SheetRowForm):
@@ -13,13 +13,25 @@ class BudgetLineForm(SheetRowForm):
     class Meta:
         model = BudgetLine
         fields = [
-            "sub_project", "item_name", "content", "detail", "amount", "unit_price",
-            "price_basis", "quantity", "quantity_basis", "remark",
+            "sub_project",
+            "item_name",
+            "content",
+            "detail",
+            "amount",
+            "unit_price",
+            "price_basis",
+            "quantity",
+            "quantity_basis",
+            "remark",
         ]
         widgets = {"amount": AmountInput, "unit_price": AmountInput, "quantity": AmountInput}
 
 
 BudgetLineFormSet = modelformset_factory(
-    BudgetLine, form=BudgetLineForm, formset=SheetRowFormSet, extra=0, can_order=True,
+    BudgetLine,
+    form=BudgetLineForm,
+    formset=SheetRowFormSet,
+    extra=0,
+    can_order=True,
     can_delete=True,
 )

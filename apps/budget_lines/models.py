@@ -8,12 +8,18 @@ class BudgetLine(models.Model):
     """A row of 项目构成分解. The first 依据 justifies 单价, the second 数量."""
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE,
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
         related_name="budget_lines",
     )
     sub_project = models.ForeignKey(
-        "projects.SubProject", verbose_name="子项目", on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="budget_lines",
+        "projects.SubProject",
+        verbose_name="子项目",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
     )
     item_name = models.CharField("项目名称", max_length=200, blank=True)
     content = models.CharField("项目内容", max_length=300, blank=True)

@@ -51,8 +51,15 @@ def check_required(filing: Filing) -> list[Finding]:
         if not (filing.get(name) or "").strip():
             out.append(_ov("P_REQUIRED", severity, name, label, f"{label}未填写。"))
     if filing.get("category") not in CATEGORY_CHOICES:
-        out.append(_ov("P_CATEGORY", E, "category", "项目类别",
-                       "请选择项目类别：一次性项目、经常性项目或中期预算试点项目之一。"))
+        out.append(
+            _ov(
+                "P_CATEGORY",
+                E,
+                "category",
+                "项目类别",
+                "请选择项目类别：一次性项目、经常性项目或中期预算试点项目之一。",
+            )
+        )
     return out
 
 
@@ -64,11 +71,25 @@ def check_dates(filing: Filing) -> list[Finding]:
     if end is None:
         out.append(_ov("D_REQUIRED", E, "end_date", "结束日期", "结束日期未填写。"))
     if start and end and start > end:
-        out.append(_ov("D_ORDER", E, "end_date", "结束日期",
-                       f"结束日期 {end:%Y-%m-%d} 早于起始日期 {start:%Y-%m-%d}。"))
+        out.append(
+            _ov(
+                "D_ORDER",
+                E,
+                "end_date",
+                "结束日期",
+                f"结束日期 {end:%Y-%m-%d} 早于起始日期 {start:%Y-%m-%d}。",
+            )
+        )
     if start and end and (end.year < filing.year or start.year > filing.year):
-        out.append(_ov("D_OUTSIDE_YEAR", W, "start_date", "起始日期",
-                       f"项目期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 不包含预算年度 {filing.year} 年。"))
+        out.append(
+            _ov(
+                "D_OUTSIDE_YEAR",
+                W,
+                "start_date",
+                "起始日期",
+                f"项目期间 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 不包含预算年度 {filing.year} 年。",
+            )
+        )
     return out
 
 
@@ -93,24 +114,39 @@ def check_funding(filing: Filing) -> list[Finding]:
     parts_sum = sum((p or ZERO for p in parts), ZERO)
     if fiscal is not None or any(p is not None for p in parts):
         if quantize(fiscal or ZERO) != quantize(parts_sum):
-            out.append(_ov(
-                "F_FISCAL_SUM", E, "fiscal_total", "财政拨款",
-                f"财政拨款 {fmt_money(fiscal or ZERO)} 不等于上级财政拨款、本级财政安排、下级财政配套之和 "
-                f"{fmt_money(parts_sum)}（相差 {fmt_money(abs((fiscal or ZERO) - parts_sum))}）。",
-            ))
+            out.append(
+                _ov(
+                    "F_FISCAL_SUM",
+                    E,
+                    "fiscal_total",
+                    "财政拨款",
+                    f"财政拨款 {fmt_money(fiscal or ZERO)} 不等于上级财政拨款、本级财政安排、下级财政配套之和 "
+                    f"{fmt_money(parts_sum)}（相差 {fmt_money(abs((fiscal or ZERO) - parts_sum))}）。",
+                )
+            )
     if current is not None:
         expected = (fiscal or ZERO) + (other or ZERO)
         if quantize(current) != quantize(expected):
-            out.append(_ov(
-                "F_CURRENT_SUM", E, "current_budget", "当年预算",
-                f"当年预算 {fmt_money(current)} 不等于财政拨款与其他资金之和 {fmt_money(expected)}"
-                f"（相差 {fmt_money(abs(current - expected))}）。",
-            ))
+            out.append(
+                _ov(
+                    "F_CURRENT_SUM",
+                    E,
+                    "current_budget",
+                    "当年预算",
+                    f"当年预算 {fmt_money(current)} 不等于财政拨款与其他资金之和 {fmt_money(expected)}"
+                    f"（相差 {fmt_money(abs(current - expected))}）。",
+                )
+            )
     if current is not None and total is not None and current > total:
-        out.append(_ov(
-            "F_CURRENT_OVER_TOTAL", E, "current_budget", "当年预算",
-            f"当年预算 {fmt_money(current)} 超过项目总预算 {fmt_money(total)}。",
-        ))
+        out.append(
+            _ov(
+                "F_CURRENT_OVER_TOTAL",
+                E,
+                "current_budget",
+                "当年预算",
+                f"当年预算 {fmt_money(current)} 超过项目总预算 {fmt_money(total)}。",
+            )
+        )
     return out
 
 
@@ -126,14 +162,28 @@ def check_indicators(filing: Filing) -> list[Finding]:
     level2s = filing.taxonomy.level2_by_id()
     end = as_date(filing.get("end_date"))
     for i, row in enumerate(filing.indicators):
+
         def add(code, severity, field, label, message, _i=i, _row=row):
-            out.append(_f(code, severity, Sheet.GOALS, f"{_row.key}-{field}",
-                          _ind_where(_i, label), message))
+            out.append(
+                _f(
+                    code,
+                    severity,
+                    Sheet.GOALS,
+                    f"{_row.key}-{field}",
+                    _ind_where(_i, label),
+                    message,
+                )
+            )
 
         pair = level2s.get(row.level2_id)
         if pair is None:
-            add("I_LEVEL_UNKNOWN", E, "level2", "二级目标",
-                f"请选择 {filing.year} 年指标体系中的一级、二级目标。")
+            add(
+                "I_LEVEL_UNKNOWN",
+                E,
+                "level2",
+                "二级目标",
+                f"请选择 {filing.year} 年指标体系中的一级、二级目标。",
+            )
         if not row.name.strip():
             add("I_NAME_BLANK", E, "name", "三级目标", "三级目标（指标名称）未填写。")
 
@@ -142,45 +192,98 @@ def check_indicators(filing: Filing) -> list[Finding]:
         if parsed.kind == "blank":
             add("T_BLANK", E, "target_raw", "目标值", f"“{name}”的目标值未填写。")
         elif parsed.kind == "invalid" and "placeholder" in parsed.notes:
-            add("T_PLACEHOLDER", E, "target_raw", "目标值",
-                f"目标值“{row.target_raw.strip()}”不是有效的目标值，请填写具体数值或定性描述。")
+            add(
+                "T_PLACEHOLDER",
+                E,
+                "target_raw",
+                "目标值",
+                f"目标值“{row.target_raw.strip()}”不是有效的目标值，请填写具体数值或定性描述。",
+            )
         elif parsed.kind == "invalid":
-            add("T_UNPARSEABLE", E if "comparator" in parsed.notes else W, "target_raw", "目标值",
-                f"目标值“{row.target_raw.strip()}”无法识别为“比较符 + 数值 + 单位”（如 ≥90%）。")
+            add(
+                "T_UNPARSEABLE",
+                E if "comparator" in parsed.notes else W,
+                "target_raw",
+                "目标值",
+                f"目标值“{row.target_raw.strip()}”无法识别为“比较符 + 数值 + 单位”（如 ≥90%）。",
+            )
         if parsed.normalised_from:
-            add("T_NORMALISED", W, "target_raw", "目标值",
-                f"目标值“{row.target_raw.strip()}”已按“{parsed.normalised}”理解，请改用标准写法。")
+            add(
+                "T_NORMALISED",
+                W,
+                "target_raw",
+                "目标值",
+                f"目标值“{row.target_raw.strip()}”已按“{parsed.normalised}”理解，请改用标准写法。",
+            )
         if parsed.kind == "quantitative" and parsed.unit == "%" and parsed.number > 100:
-            add("T_PERCENT_OVER_100", W, "target_raw", "目标值",
-                f"百分比目标值 {parsed.normalised} 超过 100%。")
+            add(
+                "T_PERCENT_OVER_100",
+                W,
+                "target_raw",
+                "目标值",
+                f"百分比目标值 {parsed.normalised} 超过 100%。",
+            )
         if pair is not None:
             level2 = pair[1]
             if level2.kind == "cost" and parsed.comparator in ("≥", ">"):
-                add("T_COST_GE", W, "target_raw", "目标值",
-                    f"成本指标通常应为“≤”上限，而目标值为 {parsed.normalised}。")
+                add(
+                    "T_COST_GE",
+                    W,
+                    "target_raw",
+                    "目标值",
+                    f"成本指标通常应为“≤”上限，而目标值为 {parsed.normalised}。",
+                )
             if level2.kind == "timeliness" and parsed.date and end and parsed.date > end:
-                add("T_DATE_AFTER_END", E, "target_raw", "目标值",
-                    f"时效目标日期 {parsed.date:%Y-%m-%d} 晚于项目结束日期 {end:%Y-%m-%d}。")
+                add(
+                    "T_DATE_AFTER_END",
+                    E,
+                    "target_raw",
+                    "目标值",
+                    f"时效目标日期 {parsed.date:%Y-%m-%d} 晚于项目结束日期 {end:%Y-%m-%d}。",
+                )
     return out
 
 
 def check_completeness(filing: Filing) -> list[Finding]:
     out = []
     if not filing.indicators:
-        return [_f("C_NO_INDICATORS", E, Sheet.GOALS, "indicators", "绩效目标",
-                   "尚未填写任何绩效指标。")]
+        return [
+            _f(
+                "C_NO_INDICATORS",
+                E,
+                Sheet.GOALS,
+                "indicators",
+                "绩效目标",
+                "尚未填写任何绩效指标。",
+            )
+        ]
     present = Counter(row.level2_id for row in filing.indicators)
     for l1 in filing.taxonomy.level1s:
         l1_count = sum(present[l2.id] for l2 in l1.level2s)
         if l1.required and l1_count == 0:
-            out.append(_f("C_LEVEL1_MISSING", E, Sheet.GOALS, "indicators", f"绩效目标 · {l1.name}",
-                          f"缺少一级目标“{l1.name}”下的指标。"))
+            out.append(
+                _f(
+                    "C_LEVEL1_MISSING",
+                    E,
+                    Sheet.GOALS,
+                    "indicators",
+                    f"绩效目标 · {l1.name}",
+                    f"缺少一级目标“{l1.name}”下的指标。",
+                )
+            )
             continue
         for l2 in l1.level2s:
             if l2.required and present[l2.id] == 0:
-                out.append(_f("C_LEVEL2_MISSING", E, Sheet.GOALS, "indicators",
-                              f"绩效目标 · {l1.name} · {l2.name}",
-                              f"缺少二级目标“{l1.name} · {l2.name}”下的指标。"))
+                out.append(
+                    _f(
+                        "C_LEVEL2_MISSING",
+                        E,
+                        Sheet.GOALS,
+                        "indicators",
+                        f"绩效目标 · {l1.name} · {l2.name}",
+                        f"缺少二级目标“{l1.name} · {l2.name}”下的指标。",
+                    )
+                )
     return out
 
 
@@ -190,11 +293,29 @@ def check_completeness(filing: Filing) -> list[Finding]:
 def check_lines(filing: Filing) -> list[Finding]:
     out = []
     if not filing.lines:
-        out.append(_f("L_NONE", E, Sheet.GOALS, "lines", "项目构成分解", "尚未填写项目构成分解（预算明细）。"))
+        out.append(
+            _f(
+                "L_NONE",
+                E,
+                Sheet.GOALS,
+                "lines",
+                "项目构成分解",
+                "尚未填写项目构成分解（预算明细）。",
+            )
+        )
     for i, line in enumerate(filing.lines):
+
         def add(code, severity, field, label, message, _i=i, _line=line):
-            out.append(_f(code, severity, Sheet.GOALS, f"{_line.key}-{field}",
-                          f"项目构成分解 · 第 {_i + 1} 行 · {label}", message))
+            out.append(
+                _f(
+                    code,
+                    severity,
+                    Sheet.GOALS,
+                    f"{_line.key}-{field}",
+                    f"项目构成分解 · 第 {_i + 1} 行 · {label}",
+                    message,
+                )
+            )
 
         if line.amount is None:
             add("L_AMOUNT_BLANK", E, "amount", "明细金额", "明细金额未填写。")
@@ -203,25 +324,54 @@ def check_lines(filing: Filing) -> list[Finding]:
         if line.unit_price is not None and line.quantity is not None:
             product = quantize(line.unit_price * line.quantity)
             if line.amount is not None and product != quantize(line.amount):
-                add("L_PRICE_QTY", E, "amount", "明细金额",
+                add(
+                    "L_PRICE_QTY",
+                    E,
+                    "amount",
+                    "明细金额",
                     f"单价 {fmt_money(line.unit_price)} × 数量 {line.quantity} = {fmt_money(product)}，"
-                    f"与明细金额 {fmt_money(line.amount)} 不符（相差 {fmt_money(abs(product - line.amount))}）。")
+                    f"与明细金额 {fmt_money(line.amount)} 不符（相差 {fmt_money(abs(product - line.amount))}）。",
+                )
 
     lines_total = filing.lines_total
     current = _money(filing, "current_budget")
     if filing.lines and current is not None and quantize(lines_total) != quantize(current):
-        out.append(_f("L_TOTAL_VS_BUDGET", E, Sheet.GOALS, "lines-total", "项目构成分解 · 金额合计",
-                      f"金额合计 {fmt_money(lines_total)} 不等于当年预算 {fmt_money(current)}"
-                      f"（相差 {fmt_money(abs(lines_total - current))}）。"))
+        out.append(
+            _f(
+                "L_TOTAL_VS_BUDGET",
+                E,
+                Sheet.GOALS,
+                "lines-total",
+                "项目构成分解 · 金额合计",
+                f"金额合计 {fmt_money(lines_total)} 不等于当年预算 {fmt_money(current)}"
+                f"（相差 {fmt_money(abs(lines_total - current))}）。",
+            )
+        )
     source = filing.get("total_source")
     declared = _money(filing, "declared_total")
     if source == "blank":
-        out.append(_f("L_DECLARED_BLANK", E, Sheet.GOALS, "lines-total", "项目构成分解 · 金额合计",
-                      f"原表金额合计为空；按明细计算应为 {fmt_money(lines_total)}。"))
+        out.append(
+            _f(
+                "L_DECLARED_BLANK",
+                E,
+                Sheet.GOALS,
+                "lines-total",
+                "项目构成分解 · 金额合计",
+                f"原表金额合计为空；按明细计算应为 {fmt_money(lines_total)}。",
+            )
+        )
     elif source == "typed" and declared is not None and quantize(declared) != quantize(lines_total):
-        out.append(_f("L_DECLARED_MISMATCH", E, Sheet.GOALS, "lines-total", "项目构成分解 · 金额合计",
-                      f"原表金额合计 {fmt_money(declared)} 与明细金额之和 {fmt_money(lines_total)} 不符"
-                      f"（相差 {fmt_money(abs(declared - lines_total))}）。"))
+        out.append(
+            _f(
+                "L_DECLARED_MISMATCH",
+                E,
+                Sheet.GOALS,
+                "lines-total",
+                "项目构成分解 · 金额合计",
+                f"原表金额合计 {fmt_money(declared)} 与明细金额之和 {fmt_money(lines_total)} 不符"
+                f"（相差 {fmt_money(abs(declared - lines_total))}）。",
+            )
+        )
     return out
 
 
@@ -233,26 +383,62 @@ def check_guarantees(filing: Filing) -> list[Finding]:
     present = {doc.category for doc in filing.docs}
     for code, label in CATEGORY_LABELS.items():
         if code not in present:
-            out.append(_f("G_CATEGORY_MISSING", E, Sheet.GUARANTEES, "docs", f"制度保障 · {label}",
-                          f"缺少“{label}”的制度文件。"))
+            out.append(
+                _f(
+                    "G_CATEGORY_MISSING",
+                    E,
+                    Sheet.GUARANTEES,
+                    "docs",
+                    f"制度保障 · {label}",
+                    f"缺少“{label}”的制度文件。",
+                )
+            )
     for i, doc in enumerate(filing.docs):
         where = f"制度保障 · 第 {i + 1} 行"
         if not doc.title.strip():
-            out.append(_f("G_TITLE_BLANK", E, Sheet.GUARANTEES, f"{doc.key}-title",
-                          f"{where} · 文件名称", "文件名称未填写。"))
+            out.append(
+                _f(
+                    "G_TITLE_BLANK",
+                    E,
+                    Sheet.GUARANTEES,
+                    f"{doc.key}-title",
+                    f"{where} · 文件名称",
+                    "文件名称未填写。",
+                )
+            )
         if not doc.measures.strip():
-            out.append(_f("G_MEASURES_BLANK", W, Sheet.GUARANTEES, f"{doc.key}-measures",
-                          f"{where} · 具体措施", "具体措施未填写。"))
+            out.append(
+                _f(
+                    "G_MEASURES_BLANK",
+                    W,
+                    Sheet.GUARANTEES,
+                    f"{doc.key}-measures",
+                    f"{where} · 具体措施",
+                    "具体措施未填写。",
+                )
+            )
         if not any(doc.stages):
-            out.append(_f("G_NO_STAGE", E, Sheet.GUARANTEES, f"{doc.key}-stage_planning",
-                          f"{where} · 保障阶段", "请至少勾选一个保障阶段："
-                          + "、".join(STAGE_LABELS) + "。"))
+            out.append(
+                _f(
+                    "G_NO_STAGE",
+                    E,
+                    Sheet.GUARANTEES,
+                    f"{doc.key}-stage_planning",
+                    f"{where} · 保障阶段",
+                    "请至少勾选一个保障阶段：" + "、".join(STAGE_LABELS) + "。",
+                )
+            )
     return out
 
 
 RULES = [
-    check_required, check_dates, check_funding, check_indicators, check_completeness,
-    check_lines, check_guarantees,
+    check_required,
+    check_dates,
+    check_funding,
+    check_indicators,
+    check_completeness,
+    check_lines,
+    check_guarantees,
 ]
 
 

@@ -87,10 +87,31 @@ class Filing:
 
 
 SCALAR_FIELDS = [
-    "name", "category", "leader", "contact", "phone", "start_date", "end_date", "overview",
-    "basis", "necessity", "feasibility", "total_budget", "current_budget", "fiscal_total",
-    "fiscal_upper", "fiscal_local", "fiscal_lower", "other_funds", "resources", "overall_goal",
-    "annual_goal", "other_issues", "composition", "total_source", "declared_total",
+    "name",
+    "category",
+    "leader",
+    "contact",
+    "phone",
+    "start_date",
+    "end_date",
+    "overview",
+    "basis",
+    "necessity",
+    "feasibility",
+    "total_budget",
+    "current_budget",
+    "fiscal_total",
+    "fiscal_upper",
+    "fiscal_local",
+    "fiscal_lower",
+    "other_funds",
+    "resources",
+    "overall_goal",
+    "annual_goal",
+    "other_issues",
+    "composition",
+    "total_source",
+    "declared_total",
 ]
 
 
@@ -122,8 +143,12 @@ def sub_project_names(project) -> dict[int, str]:
 def indicator_rows(indicators, sub_names: dict[int, str]) -> list[IndicatorRow]:
     return [
         IndicatorRow(
-            key=f"ind-{i}", level2_id=ind.level2_id, name=ind.name, target_raw=ind.target_raw,
-            remark=ind.remark, sub_project=sub_names.get(ind.sub_project_id, ""),
+            key=f"ind-{i}",
+            level2_id=ind.level2_id,
+            name=ind.name,
+            target_raw=ind.target_raw,
+            remark=ind.remark,
+            sub_project=sub_names.get(ind.sub_project_id, ""),
         )
         for i, ind in enumerate(indicators)
     ]
@@ -132,8 +157,13 @@ def indicator_rows(indicators, sub_names: dict[int, str]) -> list[IndicatorRow]:
 def line_rows(lines, sub_names: dict[int, str]) -> list[LineRow]:
     return [
         LineRow(
-            key=f"line-{i}", item_name=ln.item_name, content=ln.content, detail=ln.detail,
-            amount=ln.amount, unit_price=ln.unit_price, quantity=ln.quantity,
+            key=f"line-{i}",
+            item_name=ln.item_name,
+            content=ln.content,
+            detail=ln.detail,
+            amount=ln.amount,
+            unit_price=ln.unit_price,
+            quantity=ln.quantity,
             sub_project=sub_names.get(ln.sub_project_id, ""),
         )
         for i, ln in enumerate(lines)
@@ -143,7 +173,10 @@ def line_rows(lines, sub_names: dict[int, str]) -> list[LineRow]:
 def doc_rows(docs, sub_names: dict[int, str]) -> list[DocRow]:
     return [
         DocRow(
-            key=f"doc-{i}", category=doc.category, title=doc.title, measures=doc.measures,
+            key=f"doc-{i}",
+            category=doc.category,
+            title=doc.title,
+            measures=doc.measures,
             stages=(doc.stage_planning, doc.stage_implementation, doc.stage_closing),
             sub_project=sub_names.get(doc.sub_project_id, ""),
         )

@@ -12,15 +12,17 @@ class SheetRowForm(forms.ModelForm):
     ``form_kwargs`` keeps the query count of a page independent of its row count.
     """
 
-    sub_project = forms.TypedChoiceField(label="子项目", required=False, coerce=int,
-                                         empty_value=None)
+    sub_project = forms.TypedChoiceField(
+        label="子项目", required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, sub_projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._sub_projects = sub_projects or {}
-        self.fields["sub_project"].choices = [("", "—"), *[
-            (sp.id, sp.name) for sp in self._sub_projects.values()
-        ]]
+        self.fields["sub_project"].choices = [
+            ("", "—"),
+            *[(sp.id, sp.name) for sp in self._sub_projects.values()],
+        ]
         if self.instance.pk:
             self.initial["sub_project"] = self.instance.sub_project_id
         for name, field in self.fields.items():

@@ -8,7 +8,7 @@ _STRIP = re.compile(r"[\s,，_'’¥￥元]")
 
 
 def parse_amount(text: str | None) -> Decimal | None:
-    """"14,718,993.60" → Decimal("14718993.60"); blank → None; raises ValueError if not a number."""
+    """ "14,718,993.60" → Decimal("14718993.60"); blank → None; raises ValueError if not a number."""
     if text is None:
         return None
     cleaned = _STRIP.sub("", str(text)).replace("．", ".")

@@ -26,12 +26,14 @@ def reference_load() -> None:
         )
         for i, l1 in enumerate(tx["level1s"]):
             level1, _ = Level1.objects.update_or_create(
-                taxonomy=taxonomy, name=l1["name"],
+                taxonomy=taxonomy,
+                name=l1["name"],
                 defaults={"order": i, "required": l1["required"]},
             )
             for j, l2 in enumerate(l1["level2s"]):
                 Level2.objects.update_or_create(
-                    level1=level1, name=l2["name"],
+                    level1=level1,
+                    name=l2["name"],
                     defaults={"order": j, "kind": l2["kind"], "required": l2["required"]},
                 )
     for row in _read("budget_years.json"):
@@ -42,7 +44,8 @@ def reference_load() -> None:
         Unit.objects.update_or_create(
             code=row["code"],
             defaults={
-                "name": row["name"], "kind": row["kind"],
+                "name": row["name"],
+                "kind": row["kind"],
                 "parent": Unit.objects.get(code=row["parent"]) if row["parent"] else None,
             },
         )

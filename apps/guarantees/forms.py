@@ -9,11 +9,18 @@ class RuleDocumentForm(SheetRowForm):
     class Meta:
         model = RuleDocument
         fields = [
-            "category", "sub_project", "title", "measures", "stage_planning",
-            "stage_implementation", "stage_closing",
+            "category",
+            "sub_project",
+            "title",
+            "measures",
+            "stage_planning",
+            "stage_implementation",
+            "stage_closing",
         ]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2}),
-                   "measures": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "measures": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,6 +28,10 @@ class RuleDocumentForm(SheetRowForm):
 
 
 RuleDocumentFormSet = modelformset_factory(
-    RuleDocument, form=RuleDocumentForm, formset=SheetRowFormSet, extra=0, can_order=True,
+    RuleDocument,
+    form=RuleDocumentForm,
+    formset=SheetRowFormSet,
+    extra=0,
+    can_order=True,
     can_delete=True,
 )

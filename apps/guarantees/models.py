@@ -10,12 +10,18 @@ class RuleDocument(models.Model):
         FINANCE = "finance", "财务管理制度"
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE,
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
         related_name="rule_documents",
     )
     sub_project = models.ForeignKey(
-        "projects.SubProject", verbose_name="子项目", on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="rule_documents",
+        "projects.SubProject",
+        verbose_name="子项目",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rule_documents",
     )
     category = models.CharField("制度保障", max_length=16, choices=Category.choices)
     title = models.TextField("文件名称", blank=True)

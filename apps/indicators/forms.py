@@ -41,6 +41,10 @@ class IndicatorForm(SheetRowForm):
 
 
 IndicatorFormSet = modelformset_factory(
-    Indicator, form=IndicatorForm, formset=SheetRowFormSet, extra=0, can_order=True,
+    Indicator,
+    form=IndicatorForm,
+    formset=SheetRowFormSet,
+    extra=0,
+    can_order=True,
     can_delete=True,
 )

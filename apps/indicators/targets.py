@@ -10,11 +10,23 @@ from decimal import Decimal, InvalidOperation
 
 # Comparators as users type them, with the ones that are typos of the real sign.
 _COMPARATORS = {
-    "=": "=", "＝": "=", "==": "=",
-    "≥": "≥", ">=": "≥", "≧": "≥", "＞＝": "≥", "》": "≥",
-    "≤": "≤", "<=": "≤", "≦": "≤", "＜＝": "≤", "《": "≤",
-    ">": ">", "＞": ">",
-    "<": "<", "＜": "<",
+    "=": "=",
+    "＝": "=",
+    "==": "=",
+    "≥": "≥",
+    ">=": "≥",
+    "≧": "≥",
+    "＞＝": "≥",
+    "》": "≥",
+    "≤": "≤",
+    "<=": "≤",
+    "≦": "≤",
+    "＜＝": "≤",
+    "《": "≤",
+    ">": ">",
+    "＞": ">",
+    "<": "<",
+    "＜": "<",
 }
 _MISTYPED = {"》", "《", "≧", "≦", "＞＝", "＜＝", "=="}
 _SUFFIXES = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "不低于": "≥"}
@@ -103,8 +115,12 @@ def parse_target(raw: str | None) -> ParsedTarget:
         except InvalidOperation:  # pragma: no cover - the regex admits digits only
             return ParsedTarget(raw=raw, kind="invalid")
         return ParsedTarget(
-            raw=raw, kind="quantitative", comparator=comparator, number=number,
-            unit=m["unit"] or "", normalised_from=normalised_from,
+            raw=raw,
+            kind="quantitative",
+            comparator=comparator,
+            number=number,
+            unit=m["unit"] or "",
+            normalised_from=normalised_from,
         )
 
     if compact[0] in "=<>≥≤＝＞＜》《≧≦":

@@ -8,8 +8,14 @@ from apps.projects.models import FUNDING_FIELDS, Project, SubProject
 from apps.units.models import Unit
 
 LONG_TEXTS = [
-    "overview", "basis", "necessity", "feasibility", "resources", "overall_goal",
-    "annual_goal", "other_issues",
+    "overview",
+    "basis",
+    "necessity",
+    "feasibility",
+    "resources",
+    "overall_goal",
+    "annual_goal",
+    "other_issues",
 ]
 
 
@@ -54,9 +60,24 @@ class OverviewForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "category", "leader", "contact", "phone", "start_date", "end_date",
-            "overview", "basis", "necessity", "feasibility", *FUNDING_FIELDS, "resources",
-            "overall_goal", "annual_goal", "other_issues", "unit_head_name", "filler_name",
+            "name",
+            "category",
+            "leader",
+            "contact",
+            "phone",
+            "start_date",
+            "end_date",
+            "overview",
+            "basis",
+            "necessity",
+            "feasibility",
+            *FUNDING_FIELDS,
+            "resources",
+            "overall_goal",
+            "annual_goal",
+            "other_issues",
+            "unit_head_name",
+            "filler_name",
             "filing_date",
         ]
         widgets = {
@@ -93,9 +114,7 @@ class OverviewForm(forms.ModelForm):
 class GoalsForm(forms.ModelForm):
     """The scalar parts of sheet 2: 项目构成 text, and the 金额合计 of an imported sheet."""
 
-    use_computed_total = forms.BooleanField(
-        label="以系统按明细计算的金额合计为准", required=False
-    )
+    use_computed_total = forms.BooleanField(label="以系统按明细计算的金额合计为准", required=False)
 
     class Meta:
         model = Project

@@ -40,7 +40,9 @@ class Project(models.Model):
         "units.Unit", verbose_name="填报单位", on_delete=models.PROTECT, related_name="projects"
     )
     budget_year = models.ForeignKey(
-        "budgets.BudgetYear", verbose_name="预算年度", on_delete=models.PROTECT,
+        "budgets.BudgetYear",
+        verbose_name="预算年度",
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)

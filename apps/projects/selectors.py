@@ -22,8 +22,9 @@ def lines_total_subquery():
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Coalesce(Subquery(totals, output_field=MONEY_OUT), Value(Decimal("0")),
-                    output_field=MONEY_OUT)
+    return Coalesce(
+        Subquery(totals, output_field=MONEY_OUT), Value(Decimal("0")), output_field=MONEY_OUT
+    )
 
 
 def project_list(projects: QuerySet[Project]) -> QuerySet[Project]:

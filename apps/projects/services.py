@@ -120,47 +120,91 @@ def project_create_from_data(*, data: dict) -> Project:
     project = Project.objects.create(
         unit=unit,
         budget_year=year,
-        **{k: data.get(k) or "" for k in (
-            "name", "category", "leader", "contact", "phone", "overview", "basis",
-            "necessity", "feasibility", "resources", "overall_goal", "annual_goal",
-            "other_issues", "composition",
-        )},
+        **{
+            k: data.get(k) or ""
+            for k in (
+                "name",
+                "category",
+                "leader",
+                "contact",
+                "phone",
+                "overview",
+                "basis",
+                "necessity",
+                "feasibility",
+                "resources",
+                "overall_goal",
+                "annual_goal",
+                "other_issues",
+                "composition",
+            )
+        },
         start_date=date.fromisoformat(data["start_date"]) if data.get("start_date") else None,
         end_date=date.fromisoformat(data["end_date"]) if data.get("end_date") else None,
         **{k: _amount(data["funding"].get(k)) for k in FUNDING_FIELDS},
-        total_source=Project.TotalSource.TYPED if declared is not None else Project.TotalSource.BLANK,
+        total_source=Project.TotalSource.TYPED
+        if declared is not None
+        else Project.TotalSource.BLANK,
         declared_total=declared,
     )
     subs = {
         name: SubProject.objects.create(project=project, name=name, order=i)
         for i, name in enumerate(data.get("sub_projects", []))
     }
-    Indicator.objects.bulk_create([
-        indicator_apply_target(indicator=Indicator(
-            project=project, level2=level2s[(row["level1"], row["level2"])], name=row["name"],
-            target_raw=row["target"], remark=row.get("remark", ""), order=i,
-            sub_project=subs.get(row.get("sub_project")),
-        ))
-        for i, row in enumerate(data["indicators"])
-    ])
-    BudgetLine.objects.bulk_create([
-        BudgetLine(
-            project=project, order=i, sub_project=subs.get(row.get("sub_project")),
-            **{k: row.get(k) or "" for k in (
-                "item_name", "content", "detail", "price_basis", "quantity_basis", "remark")},
-            amount=_amount(row.get("amount")), unit_price=_amount(row.get("unit_price")),
-            quantity=_amount(row.get("quantity")),
-        )
-        for i, row in enumerate(data["budget_lines"])
-    ])
-    RuleDocument.objects.bulk_create([
-        RuleDocument(
-            project=project, order=i, category=CATEGORY_BY_LABEL[row["category"]],
-            title=row["title"], measures=row["measures"], sub_project=subs.get(row.get("sub_project")),
-            **dict(zip(STAGES, row["stages"], strict=True)),
-        )
-        for i, row in enumerate(data["rule_documents"])
-    ])
+    Indicator.objects.bulk_create(
+        [
+            indicator_apply_target(
+                indicator=Indicator(
+                    project=project,
+                    level2=level2s[(row["level1"], row["level2"])],
+                    name=row["name"],
+                    target_raw=row["target"],
+                    remark=row.get("remark", ""),
+                    order=i,
+                    sub_project=subs.get(row.get("sub_project")),
+                )
+            )
+            for i, row in enumerate(data["indicators"])
+        ]
+    )
+    BudgetLine.objects.bulk_create(
+        [
+            BudgetLine(
+                project=project,
+                order=i,
+                sub_project=subs.get(row.get("sub_project")),
+                **{
+                    k: row.get(k) or ""
+                    for k in (
+                        "item_name",
+                        "content",
+                        "detail",
+                        "price_basis",
+                        "quantity_basis",
+                        "remark",
+                    )
+                },
+                amount=_amount(row.get("amount")),
+                unit_price=_amount(row.get("unit_price")),
+                quantity=_amount(row.get("quantity")),
+            )
+            for i, row in enumerate(data["budget_lines"])
+        ]
+    )
+    RuleDocument.objects.bulk_create(
+        [
+            RuleDocument(
+                project=project,
+                order=i,
+                category=CATEGORY_BY_LABEL[row["category"]],
+                title=row["title"],
+                measures=row["measures"],
+                sub_project=subs.get(row.get("sub_project")),
+                **dict(zip(STAGES, row["stages"], strict=True)),
+            )
+            for i, row in enumerate(data["rule_documents"])
+        ]
+    )
     project_refresh_findings(project=project)
     return project
 

@@ -73,9 +73,7 @@ def _row_choices(project: Project, taxonomy):
         l2.id: l2
         for l2 in Level2.objects.filter(level1__taxonomy_id=project.budget_year.taxonomy_id)
     }
-    level2_choices = [
-        (l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s
-    ]
+    level2_choices = [(l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s]
     return subs, level2s, level2_choices
 
 
@@ -95,17 +93,26 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
         _, level2s, level2_choices = _row_choices(project, taxonomy)
         page.forms["form"] = GoalsForm(data, instance=project)
         page.forms["indicators"] = IndicatorFormSet(
-            data, prefix="ind", queryset=project.indicators.all(),
-            form_kwargs={"sub_projects": subs, "level2s": level2s,
-                         "level2_choices": level2_choices},
+            data,
+            prefix="ind",
+            queryset=project.indicators.all(),
+            form_kwargs={
+                "sub_projects": subs,
+                "level2s": level2s,
+                "level2_choices": level2_choices,
+            },
         )
         page.forms["lines"] = BudgetLineFormSet(
-            data, prefix="line", queryset=project.budget_lines.all(),
+            data,
+            prefix="line",
+            queryset=project.budget_lines.all(),
             form_kwargs={"sub_projects": subs},
         )
     else:
         page.forms["docs"] = RuleDocumentFormSet(
-            data, prefix="doc", queryset=project.rule_documents.all(),
+            data,
+            prefix="doc",
+            queryset=project.rule_documents.all(),
             form_kwargs={"sub_projects": subs},
         )
     filing = filing_from_project(project, taxonomy)
@@ -132,25 +139,37 @@ def _form_errors(sheet: Sheet, name: str, form) -> list[Finding]:
     if hasattr(form, "forms"):  # a formset
         out = []
         if form.non_form_errors():
-            out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, name, label,
-                               " ".join(form.non_form_errors())))
+            out.append(
+                Finding(
+                    "FORM_INVALID",
+                    Severity.ERROR,
+                    sheet,
+                    name,
+                    label,
+                    " ".join(form.non_form_errors()),
+                )
+            )
         rows = {id(f): i for i, f in enumerate(form.rows_in_order())} if form.is_bound else {}
         for f in form.forms:
             if id(f) not in rows:
                 continue
             for field_name, errors in f.errors.items():
                 field = f.fields.get(field_name)
-                where = f"{label} · 第 {rows[id(f)] + 1} 行 · {field.label if field else field_name}"
+                where = (
+                    f"{label} · 第 {rows[id(f)] + 1} 行 · {field.label if field else field_name}"
+                )
                 anchor = f.add_prefix(field_name) if field_name != "__all__" else f.prefix
-                out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, anchor, where,
-                                   " ".join(errors)))
+                out.append(
+                    Finding("FORM_INVALID", Severity.ERROR, sheet, anchor, where, " ".join(errors))
+                )
         return out
     out = []
     for field_name, errors in form.errors.items():
         field = form.fields.get(field_name)
         where = f"{label} · {field.label if field else ''}"
-        out.append(Finding("FORM_INVALID", Severity.ERROR, sheet, field_name, where,
-                           " ".join(errors)))
+        out.append(
+            Finding("FORM_INVALID", Severity.ERROR, sheet, field_name, where, " ".join(errors))
+        )
     return out
 
 
@@ -159,9 +178,9 @@ def _lay_over(filing: Filing, page: SheetPage) -> Filing:
     forms = page.forms
     if page.sheet == Sheet.OVERVIEW:
         form = forms["form"]
-        return filing.with_fields(**{
-            name: form.cleaned_data.get(name) for name in form.fields if name in filing.fields
-        })
+        return filing.with_fields(
+            **{name: form.cleaned_data.get(name) for name in form.fields if name in filing.fields}
+        )
     if page.sheet == Sheet.GOALS:
         form = forms["form"]
         changes = {"composition": form.cleaned_data.get("composition", "")}

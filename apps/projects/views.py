@@ -29,7 +29,9 @@ PAGE_SIZE = 50
 SHEET_SAVERS = {
     Sheet.OVERVIEW: lambda page: sheet_overview_save(project=page.project, form=page.forms["form"]),
     Sheet.GOALS: lambda page: sheet_goals_save(
-        project=page.project, form=page.forms["form"], indicators=page.forms["indicators"],
+        project=page.project,
+        form=page.forms["form"],
+        indicators=page.forms["indicators"],
         lines=page.forms["lines"],
     ),
     Sheet.GUARANTEES: lambda page: sheet_guarantees_save(
@@ -56,15 +58,19 @@ def project_list(request):
         projects = projects.filter(unit_id=unit_id)
     units = Unit.objects.filter(pk__in=visible_projects(request.user).values("unit_id"))
     page = Paginator(selectors.project_list(projects), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/list.html", {
-        "page": page,
-        "totals": selectors.project_list_totals(projects),
-        "years": years,
-        "units": units,
-        "year": year,
-        "unit_id": unit_id,
-        "can_create": can_create_project(request.user),
-    })
+    return render(
+        request,
+        "projects/list.html",
+        {
+            "page": page,
+            "totals": selectors.project_list_totals(projects),
+            "years": years,
+            "units": units,
+            "year": year,
+            "unit_id": unit_id,
+            "can_create": can_create_project(request.user),
+        },
+    )
 
 
 def project_create_view(request):
@@ -74,7 +80,8 @@ def project_create_view(request):
     form = ProjectCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         project = project_create(
-            unit=form.cleaned_data["unit"], budget_year=form.cleaned_data["budget_year"],
+            unit=form.cleaned_data["unit"],
+            budget_year=form.cleaned_data["budget_year"],
             name=form.cleaned_data["name"],
         )
         messages.success(request, f"已新建项目“{project.name}”，请填写三张申报表。")
@@ -94,15 +101,20 @@ def project_detail(request, pk):
         }
         for key, label in SHEET_LABELS.items()
     ]
-    return render(request, "projects/detail.html", {
-        "project": project,
-        "sheets": sheets,
-        "findings": findings,
-        "lines_total": selectors.project_list(
-            visible_projects(request.user).filter(pk=pk)).get().lines_total,
-        "can_edit": can_edit(request.user, project),
-        "sub_projects": project.sub_projects.all(),
-    })
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "sheets": sheets,
+            "findings": findings,
+            "lines_total": selectors.project_list(visible_projects(request.user).filter(pk=pk))
+            .get()
+            .lines_total,
+            "can_edit": can_edit(request.user, project),
+            "sub_projects": project.sub_projects.all(),
+        },
+    )
 
 
 def project_sub_projects(request, pk):
@@ -111,15 +123,22 @@ def project_sub_projects(request, pk):
     if request.method == "POST" and not allowed:
         messages.error(request, reason)
         return redirect("projects:detail", pk=pk)
-    formset = SubProjectFormSet(request.POST or None, queryset=project.sub_projects.all(),
-                                prefix="sub")
+    formset = SubProjectFormSet(
+        request.POST or None, queryset=project.sub_projects.all(), prefix="sub"
+    )
     if request.method == "POST" and formset.is_valid():
         sub_projects_save(project=project, formset=formset)
         messages.success(request, "子项目已保存。")
         return redirect("projects:detail", pk=pk)
-    return render(request, "projects/sub_projects.html", {
-        "project": project, "formset": formset, "can_edit": (allowed, reason),
-    })
+    return render(
+        request,
+        "projects/sub_projects.html",
+        {
+            "project": project,
+            "formset": formset,
+            "can_edit": (allowed, reason),
+        },
+    )
 
 
 def _sheet_key(sheet: str) -> Sheet:
@@ -150,16 +169,20 @@ def project_sheet(request, pk, sheet):
             for f in getattr(form, "forms", [form]):
                 for field in f.fields.values():
                     field.disabled = True
-    return render(request, f"projects/sheet_{sheet}.html", {
-        "project": page.project,
-        "page": page,
-        "sheet": sheet,
-        "sheet_label": SHEET_LABELS[sheet],
-        "sheet_labels": SHEET_LABELS,
-        "can_edit": (allowed, reason),
-        "findings_by_anchor": page.findings_by_anchor(),
-        "lines_total": _lines_total(page),
-    })
+    return render(
+        request,
+        f"projects/sheet_{sheet}.html",
+        {
+            "project": page.project,
+            "page": page,
+            "sheet": sheet,
+            "sheet_label": SHEET_LABELS[sheet],
+            "sheet_labels": SHEET_LABELS,
+            "can_edit": (allowed, reason),
+            "findings_by_anchor": page.findings_by_anchor(),
+            "lines_total": _lines_total(page),
+        },
+    )
 
 
 def _lines_total(page):
@@ -182,9 +205,11 @@ def project_sheet_check(request, pk, sheet):
         lines = page.forms["lines"].rows_in_order()
         total = sum((f.cleaned_data.get("amount") or 0 for f in lines), 0)
         totals["lines_total"] = fmt_money(total)
-    return JsonResponse({
-        "findings": [f.as_dict() for f in page.findings],
-        "errors": len(page.errors),
-        "warnings": len(page.warnings),
-        "totals": totals,
-    })
+    return JsonResponse(
+        {
+            "findings": [f.as_dict() for f in page.findings],
+            "errors": len(page.errors),
+            "warnings": len(page.warnings),
+            "totals": totals,
+        }
+    )

@@ -95,7 +95,9 @@ def test_fill_three_sheets_live_and_keep_everything(logged_in_page, live_server,
         page.fill(f"#id_line-{i}-unit_price", price)
         page.fill(f"#id_line-{i}-quantity", qty)
     expect(page.locator("#lines-total")).to_have_text("680,000.00")
-    expect(panel(page)).to_contain_text("单价 60,000.00 × 数量 3 = 180,000.00，与明细金额 120,000.00 不符")
+    expect(panel(page)).to_contain_text(
+        "单价 60,000.00 × 数量 3 = 180,000.00，与明细金额 120,000.00 不符"
+    )
     expect(panel(page)).to_contain_text("金额合计 680,000.00 不等于当年预算 911,000.00")
     page.fill("#id_line-1-amount", "180,000")
     page.click("#add-line")
@@ -108,8 +110,11 @@ def test_fill_three_sheets_live_and_keep_everything(logged_in_page, live_server,
 
     # Sheet 3: one row per category; a row without stage is an error live
     page.click(".nav-tabs >> text=制度保障")
-    docs = [("project", "《闵行区校园安全平台管理制度》"), ("budget", "《预算编制与执行暂行规定》"),
-            ("finance", "《专项资金管理暂行办法》")]
+    docs = [
+        ("project", "《闵行区校园安全平台管理制度》"),
+        ("budget", "《预算编制与执行暂行规定》"),
+        ("finance", "《专项资金管理暂行办法》"),
+    ]
     for i, (category, title) in enumerate(docs):
         page.click("#add-doc")
         page.select_option(f"#id_doc-{i}-category", category)
@@ -136,10 +141,16 @@ def test_fill_three_sheets_live_and_keep_everything(logged_in_page, live_server,
     assert Indicator.objects.filter(project=project).count() == 5
     amounts = list(BudgetLine.objects.filter(project=project).values_list("amount", flat=True))
     assert amounts == [Decimal("560000.00"), Decimal("180000.00"), Decimal("171000.00")]
-    stages = list(RuleDocument.objects.filter(project=project).values_list(
-        "category", "stage_planning", "stage_implementation", "stage_closing"))
-    assert stages == [("project", True, True, False), ("budget", True, True, False),
-                      ("finance", True, True, True)]
+    stages = list(
+        RuleDocument.objects.filter(project=project).values_list(
+            "category", "stage_planning", "stage_implementation", "stage_closing"
+        )
+    )
+    assert stages == [
+        ("project", True, True, False),
+        ("budget", True, True, False),
+        ("finance", True, True, True),
+    ]
     # the only finding left is the normalised 》90% warning
     assert (project.error_count, project.warning_count) == (0, 1)
     page.goto(f"{base}/projects/")

@@ -44,8 +44,9 @@ def test_department_reviewer_sees_units_under_it_read_only(client, charlie, proj
     response = client.get(reverse("projects:sheet", args=[project.pk, Sheet.OVERVIEW]))
     assert response.status_code == 200
     assert "只读" in response.content.decode()
-    response = client.post(reverse("projects:sheet", args=[project.pk, Sheet.OVERVIEW]),
-                           {"name": "审核人改名"})
+    response = client.post(
+        reverse("projects:sheet", args=[project.pk, Sheet.OVERVIEW]), {"name": "审核人改名"}
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.name == "安全集成管理平台"
@@ -75,9 +76,15 @@ def test_row_ids_of_another_project_are_refused(client_a, alice, bob, project):
     foreign = other.rule_documents.first()
     url = reverse("projects:sheet", args=[project.pk, Sheet.GUARANTEES])
     data = {
-        "doc-TOTAL_FORMS": "1", "doc-INITIAL_FORMS": "1", "doc-MIN_NUM_FORMS": "0",
-        "doc-MAX_NUM_FORMS": "1000", "doc-0-id": str(foreign.pk), "doc-0-category": "project",
-        "doc-0-title": "被篡改", "doc-0-measures": "x", "doc-0-stage_planning": "on",
+        "doc-TOTAL_FORMS": "1",
+        "doc-INITIAL_FORMS": "1",
+        "doc-MIN_NUM_FORMS": "0",
+        "doc-MAX_NUM_FORMS": "1000",
+        "doc-0-id": str(foreign.pk),
+        "doc-0-category": "project",
+        "doc-0-title": "被篡改",
+        "doc-0-measures": "x",
+        "doc-0-stage_planning": "on",
         "doc-0-ORDER": "1",
     }
     response = client_a.post(url, data)

@@ -51,8 +51,12 @@ def test_amounts_accept_thousands_separators_and_show_them(client_a, project):
 
 def test_invalid_input_is_kept_on_the_page_and_nothing_is_saved(client_a, project):
     data = page_data(client_a, project, Sheet.OVERVIEW)
-    data.update(name="改过的名字", current_budget="九十一万", end_date="2020-13-45",
-                overview="第一段。\n\n第二段。")
+    data.update(
+        name="改过的名字",
+        current_budget="九十一万",
+        end_date="2020-13-45",
+        overview="第一段。\n\n第二段。",
+    )
     response = client_a.post(sheet_url(project, Sheet.OVERVIEW), data)
     assert response.status_code == 200
     body = response.content.decode()
@@ -77,7 +81,9 @@ def test_draft_with_rule_errors_is_saved_and_marked_not_ready(client_a, project)
     assert project.overview == "第一段。\n\n第二段。"  # paragraphs kept, CRLF normalised
     assert project.error_count == 1
     assert "未就绪" in body
-    assert "财政拨款 911,000.00 不等于上级财政拨款、本级财政安排、下级财政配套之和 900,000.00" in body
+    assert (
+        "财政拨款 911,000.00 不等于上级财政拨款、本级财政安排、下级财政配套之和 900,000.00" in body
+    )
 
 
 def test_goals_sheet_adds_removes_and_reorders_rows(client_a, project):
@@ -85,13 +91,24 @@ def test_goals_sheet_adds_removes_and_reorders_rows(client_a, project):
     level2 = data["ind-0-level2"]
     # remove the first budget line, add a new one, move indicator 0 to the end
     data["line-0-DELETE"] = "on"
-    data.update({
-        "line-TOTAL_FORMS": "3", "line-2-item_name": "安全集成管理平台", "line-2-content": "新增",
-        "line-2-detail": "监理费", "line-2-amount": "560,000", "line-2-unit_price": "280,000",
-        "line-2-quantity": "2", "line-2-ORDER": "3",
-        "ind-0-ORDER": "99", "ind-TOTAL_FORMS": "7", "ind-6-level2": level2,
-        "ind-6-name": "新增指标", "ind-6-target_raw": "》95%", "ind-6-ORDER": "7",
-    })
+    data.update(
+        {
+            "line-TOTAL_FORMS": "3",
+            "line-2-item_name": "安全集成管理平台",
+            "line-2-content": "新增",
+            "line-2-detail": "监理费",
+            "line-2-amount": "560,000",
+            "line-2-unit_price": "280,000",
+            "line-2-quantity": "2",
+            "line-2-ORDER": "3",
+            "ind-0-ORDER": "99",
+            "ind-TOTAL_FORMS": "7",
+            "ind-6-level2": level2,
+            "ind-6-name": "新增指标",
+            "ind-6-target_raw": "》95%",
+            "ind-6-ORDER": "7",
+        }
+    )
     response = client_a.post(sheet_url(project, Sheet.GOALS), data)
     assert response.status_code == 302
     lines = list(BudgetLine.objects.filter(project=project).values_list("detail", "amount"))
@@ -100,7 +117,10 @@ def test_goals_sheet_adds_removes_and_reorders_rows(client_a, project):
     assert names[-2:] == ["新增指标", "平台建设计划完成率"]
     added = Indicator.objects.get(project=project, name="新增指标")
     assert (added.target_raw, added.target_comparator, added.target_number) == (
-        "》95%", "≥", Decimal("95"))
+        "》95%",
+        "≥",
+        Decimal("95"),
+    )
     project.refresh_from_db()
     assert project.warning_count == 1  # 》95% normalised to ≥95%
 
@@ -122,11 +142,15 @@ def test_live_check_reports_findings_and_totals_without_writing(client_a, projec
     assert payload["totals"]["lines_total"] == "1,000.00"
 
 
-def test_sheet_page_query_count_does_not_grow_with_rows(client_a, alice, django_assert_max_num_queries):
+def test_sheet_page_query_count_does_not_grow_with_rows(
+    client_a, alice, django_assert_max_num_queries
+):
     small = factories.ready_project(unit=alice.unit, name="小项目")
     rows = factories.MINHANG_ROWS * 10
     big = factories.ready_project(
-        unit=alice.unit, name="大项目", indicators=rows,
+        unit=alice.unit,
+        name="大项目",
+        indicators=rows,
         lines=[(Decimal("100"), Decimal("50"), Decimal("2"))] * 40,
     )
     counts = []
@@ -140,8 +164,9 @@ def test_sheet_page_query_count_does_not_grow_with_rows(client_a, alice, django_
 
 
 def test_list_totals_and_ready_mark(client_a, alice, project):
-    factories.ready_project(unit=alice.unit, name="第二个项目",
-                            lines=[(Decimal("100.10"), None, None)])
+    factories.ready_project(
+        unit=alice.unit, name="第二个项目", lines=[(Decimal("100.10"), None, None)]
+    )
     Project.objects.filter(name="第二个项目").update(current_budget=Decimal("100.00"))
     from apps.projects.services import project_refresh_findings
 
@@ -156,8 +181,9 @@ def test_create_project_for_own_unit(client_a, alice, reference):
     from apps.budgets.models import BudgetYear
 
     year = BudgetYear.objects.get(year=2027)
-    response = client_a.post(reverse("projects:create"),
-                             {"budget_year": year.pk, "name": "新项目", "unit": 999})
+    response = client_a.post(
+        reverse("projects:create"), {"budget_year": year.pk, "name": "新项目", "unit": 999}
+    )
     assert response.status_code == 302
     created = Project.objects.get(name="新项目")
     assert created.unit == alice.unit  # the unit field is fixed to the filler's unit
@@ -165,7 +191,8 @@ def test_create_project_for_own_unit(client_a, alice, reference):
 
 
 def test_create_refuses_duplicate_name(client_a, project):
-    response = client_a.post(reverse("projects:create"),
-                             {"budget_year": project.budget_year_id, "name": project.name})
+    response = client_a.post(
+        reverse("projects:create"), {"budget_year": project.budget_year_id, "name": project.name}
+    )
     assert response.status_code == 200
     assert "本单位该年度已有同名项目。" in response.content.decode()

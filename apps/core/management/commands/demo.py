@@ -39,7 +39,7 @@ class Command(BaseCommand):
             load_project_file(path)
             loaded += 1
         self.stdout.write(f"已载入 {loaded} 个演示项目（共 {Project.objects.count()} 个）。")
-        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for row in users:
             label = dict(User.Role.choices)[row["role"]]
             unit = Unit.objects.get(code=row["unit"]).name if row["unit"] else "—"

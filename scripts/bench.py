@@ -1,0 +1,572 @@
+"""Benchmark of the sheet pages and the project list, on a throwaway PostgreSQL database.
+
+Run from the project root (it creates ``test_<NAME>`` of the configured database, fills it,
+measures, and drops it again; real data is never touched):
+
+    DJANGO_SETTINGS_MODULE=config.settings_test .venv/bin/python scripts/bench.py [--quick]
+
+Pick your own database name so concurrent test runs do not collide, e.g.
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/helper_bench`` (→ ``test_helper_bench``).
+
+What it measures (server time: ``time.perf_counter`` around a ``django.test.Client`` call,
+3 warm-ups, then 30 runs, or 5 with ``--quick``), with the query count of one run:
+
+1. GET of the 绩效目标 sheet (``projects:sheet``, sheet "goals") of a project with 60
+   indicators / 40 budget lines / 3 rule documents, and of one with 6 / 4 / 3: ≤ 80 ms
+   median, and the same number of queries for both sizes.
+2. POST of that page unchanged (the fields the GET rendered, read back from ``#sheet-form``):
+   no INSERT/UPDATE/DELETE at all.
+3. ``/projects/`` for a filler of a unit with 100 and with 1,000 projects, and for a finance
+   reviewer across 1,000 and 10,000 projects (100 and 1,000 with ``--quick``): ≤ 150 ms
+   median, query count independent of the number of projects.
+4. The live check endpoint (``projects:sheet_check``) with the page's data: informative.
+
+Options: ``--quick`` (fewer runs, smaller big list), ``--profile`` (cProfile of one GET and
+one POST of the large sheet, printed after the table). The exit code is always 0: a slow
+machine must not fail CI, so the table marks FAIL instead.
+"""
+# Django must be set up before the app modules are imported, hence imports after code.
+# ruff: noqa: E402
+
+import argparse
+import cProfile
+import datetime
+import io
+import math
+import os
+import platform
+import pstats
+import re
+import socket
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django
+
+django.setup()
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.budget_lines.models import BudgetLine
+from apps.budgets.models import BudgetYear
+from apps.checks.findings import Sheet
+from apps.core.reference import reference_load
+from apps.projects.models import Project
+from apps.units.models import Unit
+from tests import factories
+
+WARMUPS = 3
+WRITES = ("INSERT", "UPDATE", "DELETE")
+SHEET_TARGET_MS = 80.0
+LIST_TARGET_MS = 150.0
+LIST_UNIT_SIZES = (100, 1_000)
+BENCH_DEPARTMENT_CODE = "990"
+BENCH_UNITS = 10
+
+
+# --- Reading back a rendered form, as a browser would submit it ------------------------
+
+
+class FormFields(HTMLParser):
+    """The (name, value) pairs a browser submits from the ``<form id=form_id>``.
+
+    Inputs (checkboxes and radios only when checked), textareas (without the newline HTML
+    drops after the start tag), and selects with their selected option (else the first).
+    Disabled controls, buttons and anything inside ``<template>`` are not submitted.
+    """
+
+    SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.template_depth = 0
+        self.pairs: list[tuple[str, str]] = []
+        self._textarea: list | None = None  # [name, chunks]
+        self._select: dict | None = None  # name, multiple, options [(value, selected)]
+        self._option: dict | None = None  # value (None: use text), text chunks, selected
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+            return
+        if not self.inside:
+            return
+        if tag == "template":
+            self.template_depth += 1
+        if self.template_depth:
+            return
+        disabled = "disabled" in a
+        if tag == "input" and a.get("name") and not disabled:
+            kind = a.get("type", "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.pairs.append((a["name"], a.get("value", "on")))
+            elif kind not in self.SKIPPED_INPUTS:
+                self.pairs.append((a["name"], a.get("value", "")))
+        elif tag == "textarea" and a.get("name") and not disabled:
+            self._textarea = [a["name"], []]
+        elif tag == "select" and a.get("name") and not disabled:
+            self._select = {"name": a["name"], "multiple": "multiple" in a, "options": []}
+        elif tag == "option" and self._select is not None:
+            self._close_option()
+            self._option = {"value": a.get("value"), "text": [], "selected": "selected" in a,
+                            "disabled": disabled}
+        elif tag == "optgroup":
+            self._close_option()
+
+    def handle_endtag(self, tag):
+        if not self.inside:
+            return
+        if tag == "template" and self.template_depth:
+            self.template_depth -= 1
+            return
+        if self.template_depth:
+            return
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, chunks = self._textarea
+            value = "".join(chunks)
+            if value.startswith("\r\n"):
+                value = value[2:]
+            elif value.startswith("\n"):
+                value = value[1:]
+            self.pairs.append((name, value))
+            self._textarea = None
+        elif tag in ("option", "optgroup"):
+            self._close_option()
+        elif tag == "select" and self._select is not None:
+            self._close_option()
+            self._finish_select()
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+        elif self._option is not None:
+            self._option["text"].append(data)
+
+    def _close_option(self):
+        if self._option is None or self._select is None:
+            return
+        opt = self._option
+        value = opt["value"]
+        if value is None:  # no value attribute: the text, whitespace collapsed
+            value = " ".join("".join(opt["text"]).split())
+        if not opt["disabled"]:
+            self._select["options"].append((value, opt["selected"]))
+        self._option = None
+
+    def _finish_select(self):
+        sel, self._select = self._select, None
+        chosen = [value for value, selected in sel["options"] if selected]
+        if sel["multiple"]:
+            self.pairs.extend((sel["name"], value) for value in chosen)
+        elif chosen:
+            self.pairs.append((sel["name"], chosen[-1]))  # the last selected one wins
+        elif sel["options"]:
+            self.pairs.append((sel["name"], sel["options"][0][0]))
+
+
+def form_pairs(html: str, form_id: str = "sheet-form") -> list[tuple[str, str]]:
+    parser = FormFields(form_id)
+    parser.feed(html)
+    parser.close()
+    if not parser.pairs:
+        raise RuntimeError(f"no fields found in #{form_id}")
+    return parser.pairs
+
+
+# --- Measuring -----------------------------------------------------------------------
+
+
+def is_write(sql: str) -> bool:
+    return sql.lstrip().upper().startswith(WRITES)
+
+
+def query_shape(sql: str) -> str:
+    """The SQL with literals blanked, so the same query for another row counts as a repeat."""
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
+    return re.sub(r"\s+", " ", sql).strip()
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    target: str = "-"
+    times_ms: list[float] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)
+    status: int | None = None
+    expected_status: int = 200
+    checks: list[tuple[bool, str]] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        return p95(self.times_ms)
+
+    @property
+    def verdict(self) -> str:
+        if self.status != self.expected_status:
+            return "FAIL"
+        if not self.checks:
+            return "info"
+        return "PASS" if all(ok for ok, _ in self.checks) else "FAIL"
+
+    def repeated(self, at_least: int = 5) -> list[tuple[int, str]]:
+        counts = Counter(query_shape(q) for q in self.queries)
+        return [(n, shape) for shape, n in counts.most_common() if n >= at_least]
+
+
+def measure(row: Row, call, runs: int) -> Row:
+    """Warm up, capture the queries of one run, then time ``runs`` runs without capture."""
+    for _ in range(WARMUPS):
+        call()
+    with CaptureQueriesContext(connection) as ctx:
+        response = call()
+    row.status = response.status_code
+    row.queries = [q["sql"] for q in ctx.captured_queries]
+    row.writes = [q for q in row.queries if is_write(q)]
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        row.times_ms.append((time.perf_counter() - start) * 1000)
+    return row
+
+
+# --- Test data ----------------------------------------------------------------------
+
+
+def sheet_project(unit: Unit, name: str, n_indicators: int, n_lines: int) -> Project:
+    """A ready project (every check passes) with the given numbers of rows."""
+    base = factories.MINHANG_ROWS
+    indicators = []
+    for i in range(n_indicators):
+        level1, level2, name3, target = base[i % len(base)]
+        indicators.append((level1, level2, f"{name3}（{i // len(base) + 1}）", target))
+    lines = [
+        (Decimal(100 * (k + 1)), Decimal(50 * (k + 1)), Decimal("2")) for k in range(n_lines)
+    ]
+    return factories.ready_project(unit=unit, name=name, indicators=indicators, lines=lines)
+
+
+def bench_units() -> list[Unit]:
+    department = Unit.objects.create(code=BENCH_DEPARTMENT_CODE, name="基准测试主管部门",
+                                     kind=Unit.Kind.DEPARTMENT)
+    return [
+        Unit.objects.create(code=f"{BENCH_DEPARTMENT_CODE}{i:03d}", name=f"基准测试单位{i:02d}",
+                            kind=Unit.Kind.UNIT, parent=department)
+        for i in range(1, BENCH_UNITS + 1)
+    ]
+
+
+def add_projects(unit: Unit, count: int) -> None:
+    """``count`` more projects of ``unit``, each with 2 budget lines, by bulk_create."""
+    years = list(BudgetYear.objects.order_by("year"))
+    start = Project.objects.filter(unit=unit).count()
+    statuses = [s for s, _ in Project.Status.choices]
+    projects = [
+        Project(
+            unit=unit, budget_year=years[i % len(years)], name=f"基准项目{i:05d}",
+            status=statuses[i % len(statuses)], category=Project.Category.ONE_OFF,
+            current_budget=Decimal(1000 + i), error_count=i % 3, warning_count=i % 2,
+        )
+        for i in range(start, start + count)
+    ]
+    Project.objects.bulk_create(projects, batch_size=2000)
+    BudgetLine.objects.bulk_create(
+        [
+            BudgetLine(project=p, item_name=p.name, content="内容", detail=f"明细{k + 1}",
+                       amount=Decimal(500 + k), order=k)
+            for p in projects for k in range(2)
+        ],
+        batch_size=4000,
+    )
+
+
+def analyze() -> None:
+    """Planner statistics, as autovacuum would have them on a live database."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+# --- The benchmarks -------------------------------------------------------------------
+
+
+def bench_sheets(runs: int, profile: bool) -> tuple[list[Row], list[str]]:
+    unit = Unit.objects.get(code="001001")
+    filler = factories.user("bench_filler", User.Role.FILLER, unit)
+    client = logged_in(filler)
+    sizes = {"large": (60, 40), "small": (6, 4)}
+    projects = {
+        key: sheet_project(unit, f"基准{key}项目", n_ind, n_lines)
+        for key, (n_ind, n_lines) in sizes.items()
+    }
+    analyze()
+    rows: dict[str, Row] = {}
+    profiles: list[str] = []
+    for key, project in projects.items():
+        n_ind, n_lines = sizes[key]
+        what = f"{n_ind} ind / {n_lines} lines / 3 docs"
+        url = reverse("projects:sheet", args=[project.pk, Sheet.GOALS])
+        check_url = reverse("projects:sheet_check", args=[project.pk, Sheet.GOALS])
+
+        progress(f"GET goals sheet, {what}")
+        rows[f"get-{key}"] = measure(
+            Row(f"1{'a' if key == 'large' else 'b'}", f"GET goals sheet, {what}"),
+            lambda url=url: client.get(url), runs,
+        )
+        page = client.get(url)
+        body = urlencode(form_pairs(page.content.decode()))
+
+        def post(target, body=body):
+            return client.post(target, body, content_type="application/x-www-form-urlencoded")
+
+        progress(f"POST goals sheet unchanged, {what}")
+        with CaptureQueriesContext(connection) as first:
+            first_response = post(url)
+        row = Row(f"2{'a' if key == 'large' else 'b'}", f"POST goals unchanged, {what}",
+                  expected_status=302)
+        measure(row, lambda url=url: post(url), runs)
+        first_writes = [q["sql"] for q in first.captured_queries if is_write(q["sql"])]
+        row.writes = first_writes + row.writes
+        if first_response.status_code != 302:
+            row.status = first_response.status_code
+        rows[f"post-{key}"] = row
+
+        progress(f"live check, {what}")
+        rows[f"check-{key}"] = measure(
+            Row(f"4{'a' if key == 'large' else 'b'}", f"POST live check, {what}"),
+            lambda check_url=check_url: post(check_url), runs,
+        )
+        if profile and key == "large":
+            profiles.append(profile_call(f"GET goals sheet, {what}", lambda: client.get(url)))
+            profiles.append(profile_call(f"POST goals unchanged, {what}", lambda: post(url)))
+
+    large, small = rows["get-large"], rows["get-small"]
+    large.target = f"<= {SHEET_TARGET_MS:.0f} ms median"
+    large.checks.append((large.median <= SHEET_TARGET_MS,
+                         f"median {large.median:.1f} ms > {SHEET_TARGET_MS:.0f} ms"))
+    small.target = "queries = 1a"
+    for get_row in (large, small):
+        get_row.checks.append((len(small.queries) == len(large.queries),
+                               f"query count grows with rows: {len(small.queries)} (6/4) vs "
+                               f"{len(large.queries)} (60/40)"))
+    for key in ("post-large", "post-small"):
+        row = rows[key]
+        row.target = "0 rows written"
+        row.checks.append((not row.writes, f"{len(row.writes)} write statements"))
+    order = ["get-large", "get-small", "post-large", "post-small", "check-large", "check-small"]
+    return [rows[k] for k in order], profiles
+
+
+def bench_lists(runs: int, quick: bool) -> list[Row]:
+    units = bench_units()
+    big_total = 1_000 if quick else 10_000
+    filler = factories.user("bench_list_filler", User.Role.FILLER, units[0])
+    reviewer = factories.user("bench_finance", User.Role.FINANCE_REVIEWER)
+    filler_client, reviewer_client = logged_in(filler), logged_in(reviewer)
+    url = reverse("projects:list")
+    rows: dict[str, Row] = {}
+
+    def list_row(key: str, label: str, client: Client) -> None:
+        progress(label)
+        rows[key] = measure(Row(key, label), lambda: client.get(url), runs)
+
+    # Checkpoints in growing order: the database holds exactly the projects named.
+    for i, size in enumerate(LIST_UNIT_SIZES):
+        add_projects(units[0], size - Project.objects.filter(unit=units[0]).count())
+        analyze()
+        list_row(f"3{'ab'[i]}", f"GET /projects/ filler, unit of {size:,} projects",
+                 filler_client)
+        if quick and size == big_total // 10:
+            list_row("3c", f"GET /projects/ finance, {size:,} projects (quick)", reviewer_client)
+    if not quick:
+        list_row("3c", f"GET /projects/ finance, {big_total // 10:,} projects", reviewer_client)
+    # The rest spread over the other units, so the unit filter has something to skip.
+    remaining = big_total - Project.objects.count()
+    others = units[1:]
+    for j, unit in enumerate(others):
+        share = remaining // len(others) + (1 if j < remaining % len(others) else 0)
+        if share:
+            add_projects(unit, share)
+    analyze()
+    suffix = " (quick: 1,000 not 10,000)" if quick else ""
+    list_row("3d", f"GET /projects/ finance, {Project.objects.count():,} projects{suffix}",
+             reviewer_client)
+
+    for key, base in (("3b", "3a"), ("3d", "3c")):
+        row = rows[key]
+        row.target = f"<= {LIST_TARGET_MS:.0f} ms; queries = {base}"
+        row.checks.append((row.median <= LIST_TARGET_MS,
+                           f"median {row.median:.1f} ms > {LIST_TARGET_MS:.0f} ms"))
+        row.checks.append((len(row.queries) == len(rows[base].queries),
+                           f"query count grows with projects: {len(rows[base].queries)} "
+                           f"({base}) vs {len(row.queries)} ({key})"))
+    rows["3c"].target = f"<= {LIST_TARGET_MS:.0f} ms"
+    rows["3c"].checks.append((rows["3c"].median <= LIST_TARGET_MS,
+                              f"median {rows['3c'].median:.1f} ms > {LIST_TARGET_MS:.0f} ms"))
+    return [rows[k] for k in ("3a", "3b", "3c", "3d")]
+
+
+def profile_call(label: str, call) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    return f"--- cProfile: {label} (top 25 by cumulative time) ---\n{out.getvalue()}"
+
+
+# --- Report ---------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, size: int, right: bool = False) -> str:
+    fill = " " * max(0, size - width(text))
+    return fill + text if right else text + fill
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() in ("model name", "Model", "Hardware"):
+                return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def header(args, runs: int, db_name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    lines = [
+        "Benchmark: 绩效目标 sheet pages and project list",
+        f"date      {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}",
+        f"host      {socket.gethostname()}",
+        f"cpu       {cpu_model()}; {os.cpu_count()} logical cores ({usable} usable)",
+        f"python    {platform.python_version()} ({platform.python_implementation()}); "
+        f"Django {django.get_version()}",
+        f"postgres  {pg_version} (database {db_name}, dropped at the end)",
+        f"runs      {WARMUPS} warm-ups + {runs} timed runs per row"
+        + ("; --quick: 1,000 instead of 10,000 projects for the big list" if args.quick else ""),
+        "time      perf_counter around django.test.Client calls (in-process, no network)",
+    ]
+    return "\n".join(lines)
+
+
+def table(rows: list[Row]) -> str:
+    columns = ["#", "measurement", "median ms", "p95 ms", "queries", "writes", "status",
+               "target", "result"]
+    right = {"median ms", "p95 ms", "queries", "writes", "status"}
+    cells = [
+        [r.key, r.label, f"{r.median:.1f}", f"{r.p95:.1f}", str(len(r.queries)),
+         str(len(r.writes)), str(r.status), r.target, r.verdict]
+        for r in rows
+    ]
+    widths = [max(width(c) for c in col) for col in zip(columns, *cells, strict=True)]
+
+    def line(values):
+        return "  ".join(pad(v, w, c in right) for v, w, c in zip(values, widths, columns,
+                                                                  strict=True)).rstrip()
+
+    rule = "-" * width(line(columns))
+    return "\n".join([rule, line(columns), rule, *(line(c) for c in cells), rule])
+
+
+def notes(rows: list[Row]) -> str:
+    out = []
+    for r in rows:
+        if r.status != r.expected_status:
+            out.append(f"FAIL {r.key}: HTTP {r.status}, expected {r.expected_status}")
+        out.extend(f"FAIL {r.key}: {reason}" for ok, reason in r.checks if not ok)
+    for r in rows:
+        if r.writes:
+            out.append(f"{r.key}: write statements:")
+            out.extend(f"    {sql[:160]}" for sql in r.writes[:10])
+        repeated = r.repeated()
+        if repeated:
+            out.append(f"{r.key}: queries repeated >= 5 times in one request:")
+            out.extend(f"    {n:4d} x {shape[:150]}" for n, shape in repeated)
+    return "\n".join(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5 runs, 1,000-project big list")
+    parser.add_argument("--profile", action="store_true", help="cProfile the large sheet")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 30
+
+    old_name = connection.settings_dict["NAME"]
+    started = time.perf_counter()
+    progress(f"creating throwaway database test_{old_name}")
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            reference_load()
+            sheet_rows, profiles = bench_sheets(runs, args.profile)
+            list_rows = bench_lists(runs, args.quick)
+            rows = sheet_rows[:4] + list_rows + sheet_rows[4:]
+            print(header(args, runs, db_name))
+            print(table(rows))
+            print(notes(rows))
+            for text in profiles:
+                print(text)
+            failed = [r.key for r in rows if r.verdict == "FAIL"]
+            print(f"\n{len(failed)} FAIL ({', '.join(failed) or 'none'}); "
+                  f"took {time.perf_counter() - started:.0f} s. Exit code is 0 regardless.")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
