@@ -45,6 +45,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -73,6 +74,7 @@ from apps.units.models import Unit
 from tests import factories
 
 WARMUPS = 3
+FORM_ENCODED = "application/x-www-form-urlencoded"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 SHEET_TARGET_MS = 80.0
 LIST_TARGET_MS = 150.0
@@ -129,8 +131,12 @@ class FormFields(HTMLParser):
             self._select = {"name": a["name"], "multiple": "multiple" in a, "options": []}
         elif tag == "option" and self._select is not None:
             self._close_option()
-            self._option = {"value": a.get("value"), "text": [], "selected": "selected" in a,
-                            "disabled": disabled}
+            self._option = {
+                "value": a.get("value"),
+                "text": [],
+                "selected": "selected" in a,
+                "disabled": disabled,
+            }
         elif tag == "optgroup":
             self._close_option()
 
@@ -274,18 +280,21 @@ def sheet_project(unit: Unit, name: str, n_indicators: int, n_lines: int) -> Pro
     for i in range(n_indicators):
         level1, level2, name3, target = base[i % len(base)]
         indicators.append((level1, level2, f"{name3}（{i // len(base) + 1}）", target))
-    lines = [
-        (Decimal(100 * (k + 1)), Decimal(50 * (k + 1)), Decimal("2")) for k in range(n_lines)
-    ]
+    lines = [(Decimal(100 * (k + 1)), Decimal(50 * (k + 1)), Decimal("2")) for k in range(n_lines)]
     return factories.ready_project(unit=unit, name=name, indicators=indicators, lines=lines)
 
 
 def bench_units() -> list[Unit]:
-    department = Unit.objects.create(code=BENCH_DEPARTMENT_CODE, name="基准测试主管部门",
-                                     kind=Unit.Kind.DEPARTMENT)
+    department = Unit.objects.create(
+        code=BENCH_DEPARTMENT_CODE, name="基准测试主管部门", kind=Unit.Kind.DEPARTMENT
+    )
     return [
-        Unit.objects.create(code=f"{BENCH_DEPARTMENT_CODE}{i:03d}", name=f"基准测试单位{i:02d}",
-                            kind=Unit.Kind.UNIT, parent=department)
+        Unit.objects.create(
+            code=f"{BENCH_DEPARTMENT_CODE}{i:03d}",
+            name=f"基准测试单位{i:02d}",
+            kind=Unit.Kind.UNIT,
+            parent=department,
+        )
         for i in range(1, BENCH_UNITS + 1)
     ]
 
@@ -297,18 +306,30 @@ def add_projects(unit: Unit, count: int) -> None:
     statuses = [s for s, _ in Project.Status.choices]
     projects = [
         Project(
-            unit=unit, budget_year=years[i % len(years)], name=f"基准项目{i:05d}",
-            status=statuses[i % len(statuses)], category=Project.Category.ONE_OFF,
-            current_budget=Decimal(1000 + i), error_count=i % 3, warning_count=i % 2,
+            unit=unit,
+            budget_year=years[i % len(years)],
+            name=f"基准项目{i:05d}",
+            status=statuses[i % len(statuses)],
+            category=Project.Category.ONE_OFF,
+            current_budget=Decimal(1000 + i),
+            error_count=i % 3,
+            warning_count=i % 2,
         )
         for i in range(start, start + count)
     ]
     Project.objects.bulk_create(projects, batch_size=2000)
     BudgetLine.objects.bulk_create(
         [
-            BudgetLine(project=p, item_name=p.name, content="内容", detail=f"明细{k + 1}",
-                       amount=Decimal(500 + k), order=k)
-            for p in projects for k in range(2)
+            BudgetLine(
+                project=p,
+                item_name=p.name,
+                content="内容",
+                detail=f"明细{k + 1}",
+                amount=Decimal(500 + k),
+                order=k,
+            )
+            for p in projects
+            for k in range(2)
         ],
         batch_size=4000,
     )
@@ -352,22 +373,23 @@ def bench_sheets(runs: int, profile: bool) -> tuple[list[Row], list[str]]:
         check_url = reverse("projects:sheet_check", args=[project.pk, Sheet.GOALS])
 
         progress(f"GET goals sheet, {what}")
+        get = partial(client.get, url)
         rows[f"get-{key}"] = measure(
-            Row(f"1{'a' if key == 'large' else 'b'}", f"GET goals sheet, {what}"),
-            lambda url=url: client.get(url), runs,
+            Row(f"1{'a' if key == 'large' else 'b'}", f"GET goals sheet, {what}"), get, runs
         )
-        page = client.get(url)
-        body = urlencode(form_pairs(page.content.decode()))
-
-        def post(target, body=body):
-            return client.post(target, body, content_type="application/x-www-form-urlencoded")
+        body = urlencode(form_pairs(get().content.decode()))
+        save = partial(client.post, url, body, content_type=FORM_ENCODED)
+        check = partial(client.post, check_url, body, content_type=FORM_ENCODED)
 
         progress(f"POST goals sheet unchanged, {what}")
         with CaptureQueriesContext(connection) as first:
-            first_response = post(url)
-        row = Row(f"2{'a' if key == 'large' else 'b'}", f"POST goals unchanged, {what}",
-                  expected_status=302)
-        measure(row, lambda url=url: post(url), runs)
+            first_response = save()
+        row = Row(
+            f"2{'a' if key == 'large' else 'b'}",
+            f"POST goals unchanged, {what}",
+            expected_status=302,
+        )
+        measure(row, save, runs)
         first_writes = [q["sql"] for q in first.captured_queries if is_write(q["sql"])]
         row.writes = first_writes + row.writes
         if first_response.status_code != 302:
@@ -376,22 +398,29 @@ def bench_sheets(runs: int, profile: bool) -> tuple[list[Row], list[str]]:
 
         progress(f"live check, {what}")
         rows[f"check-{key}"] = measure(
-            Row(f"4{'a' if key == 'large' else 'b'}", f"POST live check, {what}"),
-            lambda check_url=check_url: post(check_url), runs,
+            Row(f"4{'a' if key == 'large' else 'b'}", f"POST live check, {what}"), check, runs
         )
         if profile and key == "large":
-            profiles.append(profile_call(f"GET goals sheet, {what}", lambda: client.get(url)))
-            profiles.append(profile_call(f"POST goals unchanged, {what}", lambda: post(url)))
+            profiles.append(profile_call(f"GET goals sheet, {what}", get))
+            profiles.append(profile_call(f"POST goals unchanged, {what}", save))
 
     large, small = rows["get-large"], rows["get-small"]
     large.target = f"<= {SHEET_TARGET_MS:.0f} ms median"
-    large.checks.append((large.median <= SHEET_TARGET_MS,
-                         f"median {large.median:.1f} ms > {SHEET_TARGET_MS:.0f} ms"))
+    large.checks.append(
+        (
+            large.median <= SHEET_TARGET_MS,
+            f"median {large.median:.1f} ms > {SHEET_TARGET_MS:.0f} ms",
+        )
+    )
     small.target = "queries = 1a"
     for get_row in (large, small):
-        get_row.checks.append((len(small.queries) == len(large.queries),
-                               f"query count grows with rows: {len(small.queries)} (6/4) vs "
-                               f"{len(large.queries)} (60/40)"))
+        get_row.checks.append(
+            (
+                len(small.queries) == len(large.queries),
+                f"query count grows with rows: {len(small.queries)} (6/4) vs "
+                f"{len(large.queries)} (60/40)",
+            )
+        )
     for key in ("post-large", "post-small"):
         row = rows[key]
         row.target = "0 rows written"
@@ -417,8 +446,7 @@ def bench_lists(runs: int, quick: bool) -> list[Row]:
     for i, size in enumerate(LIST_UNIT_SIZES):
         add_projects(units[0], size - Project.objects.filter(unit=units[0]).count())
         analyze()
-        list_row(f"3{'ab'[i]}", f"GET /projects/ filler, unit of {size:,} projects",
-                 filler_client)
+        list_row(f"3{'ab'[i]}", f"GET /projects/ filler, unit of {size:,} projects", filler_client)
         if quick and size == big_total // 10:
             list_row("3c", f"GET /projects/ finance, {size:,} projects (quick)", reviewer_client)
     if not quick:
@@ -432,20 +460,32 @@ def bench_lists(runs: int, quick: bool) -> list[Row]:
             add_projects(unit, share)
     analyze()
     suffix = " (quick: 1,000 not 10,000)" if quick else ""
-    list_row("3d", f"GET /projects/ finance, {Project.objects.count():,} projects{suffix}",
-             reviewer_client)
+    list_row(
+        "3d",
+        f"GET /projects/ finance, {Project.objects.count():,} projects{suffix}",
+        reviewer_client,
+    )
 
     for key, base in (("3b", "3a"), ("3d", "3c")):
         row = rows[key]
         row.target = f"<= {LIST_TARGET_MS:.0f} ms; queries = {base}"
-        row.checks.append((row.median <= LIST_TARGET_MS,
-                           f"median {row.median:.1f} ms > {LIST_TARGET_MS:.0f} ms"))
-        row.checks.append((len(row.queries) == len(rows[base].queries),
-                           f"query count grows with projects: {len(rows[base].queries)} "
-                           f"({base}) vs {len(row.queries)} ({key})"))
+        row.checks.append(
+            (row.median <= LIST_TARGET_MS, f"median {row.median:.1f} ms > {LIST_TARGET_MS:.0f} ms")
+        )
+        row.checks.append(
+            (
+                len(row.queries) == len(rows[base].queries),
+                f"query count grows with projects: {len(rows[base].queries)} "
+                f"({base}) vs {len(row.queries)} ({key})",
+            )
+        )
     rows["3c"].target = f"<= {LIST_TARGET_MS:.0f} ms"
-    rows["3c"].checks.append((rows["3c"].median <= LIST_TARGET_MS,
-                              f"median {rows['3c'].median:.1f} ms > {LIST_TARGET_MS:.0f} ms"))
+    rows["3c"].checks.append(
+        (
+            rows["3c"].median <= LIST_TARGET_MS,
+            f"median {rows['3c'].median:.1f} ms > {LIST_TARGET_MS:.0f} ms",
+        )
+    )
     return [rows[k] for k in ("3a", "3b", "3c", "3d")]
 
 
@@ -503,19 +543,38 @@ def header(args, runs: int, db_name: str) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    columns = ["#", "measurement", "median ms", "p95 ms", "queries", "writes", "status",
-               "target", "result"]
+    columns = [
+        "#",
+        "measurement",
+        "median ms",
+        "p95 ms",
+        "queries",
+        "writes",
+        "status",
+        "target",
+        "result",
+    ]
     right = {"median ms", "p95 ms", "queries", "writes", "status"}
     cells = [
-        [r.key, r.label, f"{r.median:.1f}", f"{r.p95:.1f}", str(len(r.queries)),
-         str(len(r.writes)), str(r.status), r.target, r.verdict]
+        [
+            r.key,
+            r.label,
+            f"{r.median:.1f}",
+            f"{r.p95:.1f}",
+            str(len(r.queries)),
+            str(len(r.writes)),
+            str(r.status),
+            r.target,
+            r.verdict,
+        ]
         for r in rows
     ]
     widths = [max(width(c) for c in col) for col in zip(columns, *cells, strict=True)]
 
     def line(values):
-        return "  ".join(pad(v, w, c in right) for v, w, c in zip(values, widths, columns,
-                                                                  strict=True)).rstrip()
+        return "  ".join(
+            pad(v, w, c in right) for v, w, c in zip(values, widths, columns, strict=True)
+        ).rstrip()
 
     rule = "-" * width(line(columns))
     return "\n".join([rule, line(columns), rule, *(line(c) for c in cells), rule])
@@ -561,8 +620,10 @@ def main() -> int:
             for text in profiles:
                 print(text)
             failed = [r.key for r in rows if r.verdict == "FAIL"]
-            print(f"\n{len(failed)} FAIL ({', '.join(failed) or 'none'}); "
-                  f"took {time.perf_counter() - started:.0f} s. Exit code is 0 regardless.")
+            print(
+                f"\n{len(failed)} FAIL ({', '.join(failed) or 'none'}); "
+                f"took {time.perf_counter() - started:.0f} s. Exit code is 0 regardless."
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

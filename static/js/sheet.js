@@ -160,7 +160,16 @@
     timer = setTimeout(check, 250);
   }
 
-  form.addEventListener("input", scheduleCheck);
+  // Long texts grow with their paragraphs instead of scrolling inside a small box.
+  function autosize(area) {
+    area.style.height = "auto";
+    area.style.height = `${area.scrollHeight + 2}px`;
+  }
+
+  form.addEventListener("input", (event) => {
+    if (event.target.tagName === "TEXTAREA") autosize(event.target);
+    scheduleCheck();
+  });
   form.addEventListener("change", (event) => {
     if (event.target.matches("select[name$='-level2']")) mergeLevel1(event.target.closest("tbody"));
     scheduleCheck();
@@ -181,4 +190,5 @@
     form.querySelectorAll("tbody.formset-rows").forEach(renumber);
   });
   form.querySelectorAll("tbody.formset-rows").forEach(mergeLevel1);
+  form.querySelectorAll("textarea").forEach(autosize);
 })();
