@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from apps.checks.findings import Finding, Severity, Sheet
 from apps.checks.snapshot import Filing, as_date
-from apps.core.money import fmt_money, quantize
+from apps.core.money import fmt_money, fmt_number, quantize
 from apps.indicators.targets import parse_target
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -112,19 +112,38 @@ def check_funding(filing: Filing) -> list[Finding]:
         out.append(_ov("F_REQUIRED", E, "current_budget", "当年预算", "当年预算未填写。"))
 
     parts_sum = sum((p or ZERO for p in parts), ZERO)
-    if fiscal is not None or any(p is not None for p in parts):
-        if quantize(fiscal or ZERO) != quantize(parts_sum):
-            out.append(
-                _ov(
-                    "F_FISCAL_SUM",
-                    E,
-                    "fiscal_total",
-                    "财政拨款",
-                    f"财政拨款 {fmt_money(fiscal or ZERO)} 不等于上级财政拨款、本级财政安排、下级财政配套之和 "
-                    f"{fmt_money(parts_sum)}（相差 {fmt_money(abs((fiscal or ZERO) - parts_sum))}）。",
-                )
+    if fiscal is None and any(p is not None for p in parts):
+        out.append(
+            _ov(
+                "F_FISCAL_SUM",
+                E,
+                "fiscal_total",
+                "财政拨款",
+                f"财政拨款未填写；按上级财政拨款、本级财政安排、下级财政配套之和应为 {fmt_money(parts_sum)}。",
             )
-    if current is not None:
+        )
+    elif fiscal is not None and quantize(fiscal) != quantize(parts_sum):
+        out.append(
+            _ov(
+                "F_FISCAL_SUM",
+                E,
+                "fiscal_total",
+                "财政拨款",
+                f"财政拨款 {fmt_money(fiscal)} 不等于上级财政拨款、本级财政安排、下级财政配套之和 "
+                f"{fmt_money(parts_sum)}（相差 {fmt_money(abs(fiscal - parts_sum))}）。",
+            )
+        )
+    if current is not None and fiscal is None and other is None:
+        out.append(
+            _ov(
+                "F_REQUIRED",
+                E,
+                "fiscal_total",
+                "财政拨款",
+                "财政拨款与其他资金均未填写，无法核对当年预算。",
+            )
+        )
+    elif current is not None:
         expected = (fiscal or ZERO) + (other or ZERO)
         if quantize(current) != quantize(expected):
             out.append(
@@ -329,7 +348,7 @@ def check_lines(filing: Filing) -> list[Finding]:
                     E,
                     "amount",
                     "明细金额",
-                    f"单价 {fmt_money(line.unit_price)} × 数量 {line.quantity} = {fmt_money(product)}，"
+                    f"单价 {fmt_money(line.unit_price)} × 数量 {fmt_number(line.quantity)} = {fmt_money(product)}，"
                     f"与明细金额 {fmt_money(line.amount)} 不符（相差 {fmt_money(abs(product - line.amount))}）。",
                 )
 

@@ -4,17 +4,21 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-_STRIP = re.compile(r"[\s,，_'’¥￥元]")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def parse_amount(text: str | None) -> Decimal | None:
     """ "14,718,993.60" → Decimal("14718993.60"); blank → None; raises ValueError if not a number."""
     if text is None:
         return None
-    cleaned = _STRIP.sub("", str(text)).replace("．", ".")
+    cleaned = re.sub(r"\s+", "", str(text)).replace("，", ",").replace("．", ".")
+    cleaned = cleaned.removeprefix("¥").removeprefix("￥").removesuffix("元")
     if cleaned == "":
         return None
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif not _PLAIN.fullmatch(cleaned):
         raise ValueError(text)
     try:
         return Decimal(cleaned)

@@ -28,8 +28,20 @@ _COMPARATORS = {
     "<": "<",
     "＜": "<",
 }
-_MISTYPED = {"》", "《", "≧", "≦", "＞＝", "＜＝", "=="}
-_SUFFIXES = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "不低于": "≥"}
+_MISTYPED = {"》", "《", "≧", "≦", "＞＝", "＜＝", "==", ">=", "<="}
+_SUFFIXES = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤"}
+# Words written in place of the sign: 不低于90% is ≥90%.
+_PREFIX_WORDS = {
+    "不低于": "≥",
+    "不少于": "≥",
+    "不小于": "≥",
+    "大于等于": "≥",
+    "不高于": "≤",
+    "不超过": "≤",
+    "不多于": "≤",
+    "不大于": "≤",
+    "小于等于": "≤",
+}
 
 _COMP_RE = "|".join(re.escape(c) for c in sorted(_COMPARATORS, key=len, reverse=True))
 _SUFFIX_RE = "|".join(re.escape(s) for s in sorted(_SUFFIXES, key=len, reverse=True))
@@ -41,7 +53,7 @@ _DATE_RES = [
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
     re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?"),
 ]
-_PLACEHOLDERS = {"*", "＊", "-", "/", "—", "--", "无"}
+_PLACEHOLDERS = {"*", "＊", "-", "/", "—", "--"}
 
 
 @dataclass
@@ -98,14 +110,17 @@ def parse_target(raw: str | None) -> ParsedTarget:
     if found_date:
         return ParsedTarget(raw=raw, kind="qualitative", date=found_date)
 
-    compact = re.sub(r"\s+", "", text)
-    m = _QUANT_RE.match(compact)
+    compact = re.sub(r"\s+", "", text).replace("％", "%")
+    word = next((w for w in _PREFIX_WORDS if compact.startswith(w)), "")
+    m = _QUANT_RE.match(compact[len(word) :])
+    if m and word and m["comp"]:
+        m = None  # 不低于≥90% — two signs
     if m:
-        typed_comp = m["comp"] or ""
-        comparator = _COMPARATORS.get(typed_comp, "")
+        typed_comp = m["comp"] or word
+        comparator = _COMPARATORS.get(typed_comp) or _PREFIX_WORDS.get(typed_comp, "")
         suffix = m["suffix"] or ""
         normalised_from = ""
-        if typed_comp in _MISTYPED:
+        if typed_comp in _MISTYPED or word:
             normalised_from = typed_comp
         if suffix and not comparator:
             comparator = _SUFFIXES[suffix]

@@ -31,8 +31,9 @@ QUANTITATIVE = [
 @pytest.mark.parametrize(
     ("raw", "comparator", "number", "unit", "normalised", "normalised_from"), QUANTITATIVE
 )
-def test_quantitative_targets_of_the_seeds(raw, comparator, number, unit, normalised,
-                                           normalised_from):
+def test_quantitative_targets_of_the_seeds(
+    raw, comparator, number, unit, normalised, normalised_from
+):
     parsed = parse_target(raw)
 
     assert parsed.kind == "quantitative"
@@ -48,7 +49,17 @@ def test_quantitative_targets_of_the_seeds(raw, comparator, number, unit, normal
     assert parsed.notes == []
 
 
-QUALITATIVE = ["及时", "有提升", "提升", "建立健全", "建立", "与计划相符", "完成", "达到标准要求", "有效"]
+QUALITATIVE = [
+    "及时",
+    "有提升",
+    "提升",
+    "建立健全",
+    "建立",
+    "与计划相符",
+    "完成",
+    "达到标准要求",
+    "有效",
+]
 
 
 @pytest.mark.parametrize("raw", QUALITATIVE)
@@ -91,7 +102,10 @@ def test_surrounding_and_inner_spaces_are_ignored_but_the_typed_text_is_kept():
 
     assert parsed.raw == " ≥ 90.00 % "
     assert (parsed.kind, parsed.comparator, parsed.number_text, parsed.unit) == (
-        "quantitative", "≥", "90.00", "%",
+        "quantitative",
+        "≥",
+        "90.00",
+        "%",
     )
     assert parsed.normalised == "≥90.00%"
 
@@ -149,3 +163,23 @@ def test_impossible_date_is_not_a_date():
     assert parsed.date is None
     assert parsed.kind == "invalid"
     assert parsed.notes == ["digits"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised", "normalised_from"),
+    [
+        ("不低于90%", "≥90%", "不低于"),
+        ("不超过5次", "≤5次", "不超过"),
+        (">=90%", "≥90%", ">="),
+        ("≥120％", "≥120%", ""),
+    ],
+)
+def test_words_and_ascii_signs_are_read_as_the_sign_with_a_note(raw, normalised, normalised_from):
+    parsed = parse_target(raw)
+    assert parsed.kind == "quantitative"
+    assert parsed.normalised == normalised
+    assert parsed.normalised_from == normalised_from
+
+
+def test_wu_is_a_qualitative_target_not_a_placeholder():
+    assert parse_target("无").kind == "qualitative"
