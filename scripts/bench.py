@@ -497,7 +497,7 @@ def profile_call(label: str, call) -> str:
     call()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
     return f"--- cProfile: {label} (top 25 by cumulative time) ---\n{out.getvalue()}"
 
 

@@ -4,8 +4,23 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet
 
+from apps.core.renderers import SHEET_RENDERER
 
-class SheetRowForm(forms.ModelForm):
+
+class FieldValidatedForm(forms.ModelForm):
+    """A model form whose fields already check what the model's constraints check.
+
+    The database constraints stay the last line of defence; re-checking each of them
+    here would cost one query per constraint per row on every save and live check.
+    """
+
+    default_renderer = SHEET_RENDERER
+
+    def validate_constraints(self):
+        return None
+
+
+class SheetRowForm(FieldValidatedForm):
     """A row of a sheet table: compact widgets, and choices handed in once per page.
 
     ``sub_projects`` maps id → SubProject of the project; passing it through
@@ -19,22 +34,20 @@ class SheetRowForm(forms.ModelForm):
     def __init__(self, *args, sub_projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._sub_projects = sub_projects or {}
+        if not self._sub_projects:
+            # Most projects have none: no column, and no select to build on every row.
+            del self.fields["sub_project"]
+            return
         self.fields["sub_project"].choices = [
             ("", "—"),
             *[(sp.id, sp.name) for sp in self._sub_projects.values()],
         ]
         if self.instance.pk:
             self.initial["sub_project"] = self.instance.sub_project_id
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-sm")
-            elif name not in ("ORDER", "DELETE"):
-                widget.attrs.setdefault("class", "form-control form-control-sm")
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 2)
+
+    def _get_validation_exclusions(self):
+        # The choice fields are resolved against the page's own dicts (no query per row).
+        return {*super()._get_validation_exclusions(), "sub_project", "level2"}
 
     def clean_sub_project(self):
         sub_id = self.cleaned_data.get("sub_project")
@@ -75,6 +88,21 @@ class ExistingRowField(forms.Field):
     def has_changed(self, initial, data):
         initial = getattr(initial, "pk", initial)
         return str(initial if initial is not None else "") != str(data or "")
+
+
+def style_row_widgets(form_class):
+    """Give a row form's widgets their compact classes once, on the class, not per row."""
+    for field in form_class.base_fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 2)
+    return form_class
 
 
 class SheetRowFormSet(BaseModelFormSet):

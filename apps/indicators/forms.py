@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
-from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
 from apps.indicators.models import Indicator
 
 
+@style_row_widgets
 class IndicatorForm(SheetRowForm):
     level2 = forms.TypedChoiceField(label="一级/二级目标", coerce=int, empty_value=None)
 

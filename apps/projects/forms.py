@@ -4,6 +4,7 @@ from django import forms
 
 from apps.budgets.models import BudgetYear
 from apps.core.forms import MoneyField
+from apps.core.formsets import FieldValidatedForm
 from apps.projects.models import FUNDING_FIELDS, Project, SubProject
 from apps.units.models import Unit
 
@@ -46,7 +47,7 @@ class ProjectCreateForm(forms.ModelForm):
         return data
 
 
-class OverviewForm(forms.ModelForm):
+class OverviewForm(FieldValidatedForm):
     """Sheet 1 — 项目总体情况, every field of the paper form."""
 
     total_budget = MoneyField(label="项目总预算")
@@ -111,7 +112,7 @@ class OverviewForm(forms.ModelForm):
         return name
 
 
-class GoalsForm(forms.ModelForm):
+class GoalsForm(FieldValidatedForm):
     """The scalar parts of sheet 2: 项目构成 text, and the 金额合计 of an imported sheet."""
 
     use_computed_total = forms.BooleanField(label="以系统按明细计算的金额合计为准", required=False)

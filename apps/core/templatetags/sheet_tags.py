@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apps.core.money import fmt_money
@@ -16,12 +16,9 @@ def money(value):
 @register.simple_tag
 def findings_at(findings_by_anchor, anchor):
     """The findings of one field or section, rendered where that field is."""
-    items = findings_by_anchor.get(anchor, [])
-    return format_html_join(
-        "",
-        '<div class="finding-msg finding-{}" data-anchor="{}">{}</div>',
-        ((f.severity, f.anchor, f.message) for f in items),
-    )
+    from apps.projects.sheets import findings_html
+
+    return findings_html(findings_by_anchor.get(anchor, []))
 
 
 @register.filter
