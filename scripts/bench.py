@@ -403,7 +403,7 @@ def bench_sheets(runs: int, profile: bool) -> tuple[list[Row], list[str]]:
         rows[f"check-{key}"] = measure(
             Row(f"4{'a' if key == 'large' else 'b'}", f"POST live check, {what}"), check, runs
         )
-        if profile and key == "large":
+        if profile and key == os.environ.get("BENCH_PROFILE_SIZE", "large"):
             profiles.append(profile_call(f"GET goals sheet, {what}", get))
             profiles.append(profile_call(f"POST goals unchanged, {what}", save))
 

@@ -33,6 +33,6 @@ BudgetLineFormSet = modelformset_factory(
     form=BudgetLineForm,
     formset=SheetRowFormSet,
     extra=0,
-    can_order=True,
+    can_order=False,
     can_delete=True,
 )

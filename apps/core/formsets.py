@@ -2,7 +2,15 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import BaseModelFormSet
+from django.forms import BaseFormSet, BaseModelFormSet
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+)
+from django.utils.functional import cached_property
 
 from apps.core.renderers import SHEET_RENDERER
 
@@ -105,22 +113,49 @@ def style_row_widgets(form_class):
     return form_class
 
 
-class SheetRowFormSet(BaseModelFormSet):
-    """Rows in the order the page shows them; ORDER is renumbered by the page's script."""
+class RowsManagementForm(ManagementForm):
+    """Django's management form plus ROWS: the row prefixes in the order the page shows.
 
-    ordering_widget = forms.HiddenInput
+    One field for the whole table instead of an ORDER input on every row; the page's
+    script rewrites it when rows are added, removed or moved.
+    """
+
+    ROWS = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class SheetRowFormSet(BaseModelFormSet):
+    """The rows of one sheet table, kept in the order the page shows them."""
 
     def add_fields(self, form, index):
-        super().add_fields(form, index)
-        pk_name = self.model._meta.pk.name
-        initial = form.fields[pk_name].initial
-        form.fields[pk_name] = ExistingRowField(
-            lookup=self._existing_object,
-            initial=initial,
+        # Not BaseModelFormSet.add_fields: it builds a ModelChoiceField (and a queryset)
+        # per row only to have it replaced here.
+        self._pk_field = self.model._meta.pk
+        pk_value = None if form.instance._state.adding else form.instance.pk
+        form.fields[self._pk_field.name] = ExistingRowField(
+            lookup=self._existing_object, initial=pk_value
         )
+        BaseFormSet.add_fields(self, form, index)
 
-    def get_ordering_widget(self):
-        return forms.HiddenInput(attrs={"data-order": "1"})
+    @cached_property
+    def management_form(self):
+        if self.is_bound:
+            form = RowsManagementForm(
+                self.data, auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer
+            )
+            form.full_clean()
+            return form
+        return RowsManagementForm(
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            renderer=self.renderer,
+            initial={
+                TOTAL_FORM_COUNT: self.total_form_count(),
+                INITIAL_FORM_COUNT: self.initial_form_count(),
+                MIN_NUM_FORM_COUNT: self.min_num,
+                MAX_NUM_FORM_COUNT: self.max_num,
+                "ROWS": ",".join(form.prefix for form in self.forms),
+            },
+        )
 
     def rows_in_order(self):
         """Forms that are kept (not deleted, not blank extras), in the page's order."""
@@ -130,6 +165,11 @@ class SheetRowFormSet(BaseModelFormSet):
                 continue
             if index >= self.initial_form_count() and not form.has_changed():
                 continue
-            kept.append(form)
-        # Rows without an ORDER (added without the page's script) keep their place at the end.
-        return sorted(kept, key=lambda f: getattr(f, "cleaned_data", {}).get("ORDER") or 10**9)
+            kept.append((index, form))
+        rows = ""
+        if self.is_bound and self.management_form.is_valid():
+            rows = self.management_form.cleaned_data.get("ROWS") or ""
+        position = {prefix: i for i, prefix in enumerate(rows.split(",")) if prefix}
+        # Rows the order does not name (posted without the page's script) keep their place.
+        kept.sort(key=lambda pair: position.get(pair[1].prefix, len(position) + pair[0]))
+        return [form for _, form in kept]

@@ -33,6 +33,6 @@ RuleDocumentFormSet = modelformset_factory(
     form=RuleDocumentForm,
     formset=SheetRowFormSet,
     extra=0,
-    can_order=True,
+    can_order=False,
     can_delete=True,
 )

@@ -46,6 +46,6 @@ IndicatorFormSet = modelformset_factory(
     form=IndicatorForm,
     formset=SheetRowFormSet,
     extra=0,
-    can_order=True,
+    can_order=False,
     can_delete=True,
 )

@@ -24,7 +24,9 @@ def visible_projects(user: User) -> QuerySet[Project]:
 
 def get_project_for_user(user: User, pk: int) -> Project:
     """The project, or 404 if it is outside the user's scope (never 403: no leak of ids)."""
-    return get_object_or_404(visible_projects(user).select_related("unit", "budget_year"), pk=pk)
+    return get_object_or_404(
+        visible_projects(user).select_related("unit", "budget_year__taxonomy"), pk=pk
+    )
 
 
 def can_create_project(user: User) -> tuple[bool, str]:

@@ -5,8 +5,10 @@ possibly invalid) input laid over it, so the live check, the save and the reload
 show the same thing. Input a form rejects becomes a finding at its field.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.utils.html import format_html_join
 
@@ -23,7 +25,6 @@ from apps.checks.snapshot import (
 )
 from apps.guarantees.forms import RuleDocumentFormSet
 from apps.indicators.forms import IndicatorFormSet
-from apps.indicators.models import Level2
 from apps.projects.forms import GoalsForm, OverviewForm
 from apps.projects.models import Project
 
@@ -80,11 +81,16 @@ class SheetPage:
         by_anchor = self.findings_by_anchor()
         for form in self.forms.values():
             for f in getattr(form, "forms", [form]):
-                f.findings_html = {
-                    name: findings_html(by_anchor.get(f.add_prefix(name), []))
-                    for name in f.fields
-                    if f.add_prefix(name) in by_anchor
-                }
+                # A defaultdict: a miss in a template lookup would otherwise fall
+                # through to attribute and dir() lookups, a thousand times a page.
+                f.findings_html = defaultdict(
+                    str,
+                    {
+                        name: findings_html(by_anchor[f.add_prefix(name)])
+                        for name in f.fields
+                        if f.add_prefix(name) in by_anchor
+                    },
+                )
 
 
 def findings_html(findings: list[Finding]) -> str:
@@ -95,22 +101,14 @@ def findings_html(findings: list[Finding]) -> str:
     )
 
 
-def _row_choices(project: Project, taxonomy):
-    subs = {sp.id: sp for sp in project.sub_projects.all()}
-    level2s = {
-        l2.id: l2
-        for l2 in Level2.objects.filter(level1__taxonomy_id=project.budget_year.taxonomy_id)
-    }
-    level2_choices = [(l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s]
-    return subs, level2s, level2_choices
-
-
 def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) -> SheetPage:
-    """Forms of one sheet (bound when ``data`` is given) and the findings they lead to."""
-    project = (
-        Project.objects.select_related("unit", "budget_year__taxonomy")
-        .prefetch_related("indicators", "budget_lines", "rule_documents", "sub_projects")
-        .get(pk=project.pk)
+    """Forms of one sheet (bound when ``data`` is given) and the findings they lead to.
+
+    ``project`` comes from ``get_project_for_user`` (with its year and taxonomy); its rows
+    are loaded here in one query per table, whatever their number.
+    """
+    prefetch_related_objects(
+        [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
     )
     taxonomy = taxonomy_spec_for_year(project.budget_year)
     page = SheetPage(project=project, sheet=sheet)
@@ -118,7 +116,14 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
     if sheet == Sheet.OVERVIEW:
         page.forms["form"] = OverviewForm(data, instance=project)
     elif sheet == Sheet.GOALS:
-        _, level2s, level2_choices = _row_choices(project, taxonomy)
+        level2s = {
+            l2.id: l2
+            for l1 in project.budget_year.taxonomy.level1s.all()
+            for l2 in l1.level2s.all()
+        }
+        level2_choices = [
+            (l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s
+        ]
         page.forms["form"] = GoalsForm(data, instance=project)
         page.forms["indicators"] = IndicatorFormSet(
             data,

@@ -15,11 +15,11 @@
     return Array.from(tbody.querySelectorAll("tr.sheet-row")).filter((tr) => !tr.hidden);
   }
 
+  // The table's ROWS field lists its rows' prefixes in the order shown.
   function renumber(tbody) {
-    visibleRows(tbody).forEach((tr, i) => {
-      const order = tr.querySelector("input[name$='-ORDER']");
-      if (order) order.value = String(i + 1);
-    });
+    const prefix = tbody.id.replace(/-rows$/, "");
+    const rows = form.querySelector(`#id_${prefix}-ROWS`);
+    if (rows) rows.value = visibleRows(tbody).map((tr) => tr.dataset.prefix).join(",");
     mergeLevel1(tbody);
   }
 

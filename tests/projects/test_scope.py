@@ -85,7 +85,6 @@ def test_row_ids_of_another_project_are_refused(client_a, alice, bob, project):
         "doc-0-title": "被篡改",
         "doc-0-measures": "x",
         "doc-0-stage_planning": "on",
-        "doc-0-ORDER": "1",
     }
     response = client_a.post(url, data)
     assert response.status_code == 200  # re-rendered with the error, nothing saved

@@ -100,13 +100,11 @@ def test_goals_sheet_adds_removes_and_reorders_rows(client_a, project):
             "line-2-amount": "560,000",
             "line-2-unit_price": "280,000",
             "line-2-quantity": "2",
-            "line-2-ORDER": "3",
-            "ind-0-ORDER": "99",
+            "ind-ROWS": "ind-1,ind-2,ind-3,ind-4,ind-5,ind-6,ind-0",
             "ind-TOTAL_FORMS": "7",
             "ind-6-level2": level2,
             "ind-6-name": "新增指标",
             "ind-6-target_raw": "》95%",
-            "ind-6-ORDER": "7",
         }
     )
     response = client_a.post(sheet_url(project, Sheet.GOALS), data)
