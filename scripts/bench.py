@@ -22,8 +22,9 @@ What it measures (server time: ``time.perf_counter`` around a ``django.test.Clie
 4. The live check endpoint (``projects:sheet_check``) with the page's data: informative.
 
 Options: ``--quick`` (fewer runs, smaller big list), ``--profile`` (cProfile of one GET and
-one POST of the large sheet, printed after the table). The exit code is always 0: a slow
-machine must not fail CI, so the table marks FAIL instead.
+one POST of the large sheet, printed after the table; ``BENCH_SORT=tottime``,
+``BENCH_TOP=40`` and ``BENCH_PROFILE_SIZE=small`` change what it prints). The exit code is
+always 0: a slow machine must not fail CI, so the table marks FAIL instead.
 """
 # Django must be set up before the app modules are imported, hence imports after code.
 # ruff: noqa: E402
