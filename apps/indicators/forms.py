@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
-from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet, style_row_widgets
 from apps.indicators.models import Indicator
 
 
@@ -15,13 +15,12 @@ class IndicatorForm(SheetRowForm):
         fields = ["level2", "name", "target_raw", "remark", "sub_project"]
         widgets = {"remark": forms.Textarea(attrs={"rows": 1})}
 
-    def __init__(self, *args, level2s=None, level2_choices=(), **kwargs):
+    def __init__(self, *args, level2s=None, level2_choices=None, **kwargs):
+        """``level2_choices``: PageChoices of the year's taxonomy, grouped by level 1."""
         self._level2s = level2s or {}
-        self._level1_of = {
-            l2_id: group for group, options in level2_choices for l2_id, _ in options
-        }
+        self._level2_choices = level2_choices or PageChoices([("", "请选择")])
         super().__init__(*args, **kwargs)
-        self.fields["level2"].choices = [("", "请选择"), *level2_choices]
+        self.fields["level2"].choices = self._level2_choices
         self.fields["level2"].error_messages["required"] = "请选择一级、二级目标。"
         if self.instance.pk:
             self.initial["level2"] = self.instance.level2_id
@@ -30,7 +29,7 @@ class IndicatorForm(SheetRowForm):
     def level1_name(self) -> str:
         value = self["level2"].value()
         try:
-            return self._level1_of.get(int(value), "")
+            return self._level2_choices.labels.get(int(value), ("", ""))[0]
         except (TypeError, ValueError):
             return ""
 

@@ -23,6 +23,7 @@ from apps.checks.snapshot import (
     filing_from_project,
     taxonomy_spec_for_year,
 )
+from apps.core.formsets import PageChoices
 from apps.guarantees.forms import RuleDocumentFormSet
 from apps.indicators.forms import IndicatorFormSet
 from apps.projects.forms import GoalsForm, OverviewForm
@@ -113,6 +114,10 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
     taxonomy = taxonomy_spec_for_year(project.budget_year)
     page = SheetPage(project=project, sheet=sheet)
     subs = {sp.id: sp for sp in project.sub_projects.all()}
+    row_kwargs = {
+        "sub_projects": subs,
+        "sub_project_choices": PageChoices([("", "—"), *[(i, sp.name) for i, sp in subs.items()]]),
+    }
     if sheet == Sheet.OVERVIEW:
         page.forms["form"] = OverviewForm(data, instance=project)
     elif sheet == Sheet.GOALS:
@@ -121,32 +126,31 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
             for l1 in project.budget_year.taxonomy.level1s.all()
             for l2 in l1.level2s.all()
         }
-        level2_choices = [
-            (l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s
-        ]
+        level2_choices = PageChoices(
+            [
+                ("", "请选择"),
+                *[(l1.name, [(l2.id, l2.name) for l2 in l1.level2s]) for l1 in taxonomy.level1s],
+            ]
+        )
         page.forms["form"] = GoalsForm(data, instance=project)
         page.forms["indicators"] = IndicatorFormSet(
             data,
             prefix="ind",
             queryset=project.indicators.all(),
-            form_kwargs={
-                "sub_projects": subs,
-                "level2s": level2s,
-                "level2_choices": level2_choices,
-            },
+            form_kwargs={**row_kwargs, "level2s": level2s, "level2_choices": level2_choices},
         )
         page.forms["lines"] = BudgetLineFormSet(
             data,
             prefix="line",
             queryset=project.budget_lines.all(),
-            form_kwargs={"sub_projects": subs},
+            form_kwargs=row_kwargs,
         )
     else:
         page.forms["docs"] = RuleDocumentFormSet(
             data,
             prefix="doc",
             queryset=project.rule_documents.all(),
-            form_kwargs={"sub_projects": subs},
+            form_kwargs=row_kwargs,
         )
     filing = filing_from_project(project, taxonomy)
     if data is None:
