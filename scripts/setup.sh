@@ -4,13 +4,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 find_python() {
-  for candidate in python3.13 python3.12; do
+  # 3.12 first: measured a little faster than 3.13 on the sheet pages (scripts/bench.py).
+  for candidate in python3.12 python3.13; do
     if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null; then
       command -v "$candidate"; return 0
     fi
   done
   if command -v pyenv >/dev/null 2>&1; then
-    for candidate in "$(pyenv root)"/versions/3.13*/bin/python3.13 "$(pyenv root)"/versions/3.12*/bin/python3.12; do
+    for candidate in "$(pyenv root)"/versions/3.12*/bin/python3.12 "$(pyenv root)"/versions/3.13*/bin/python3.13; do
       [ -x "$candidate" ] && { echo "$candidate"; return 0; }
     done
   fi
