@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from apps.checks.findings import Finding, Severity, Sheet
 from apps.checks.snapshot import Filing, as_date
-from apps.core.money import fmt_money, fmt_number, quantize
+from apps.core.money import fmt_money, fmt_number, multiply, quantize
 from apps.indicators.targets import parse_target
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -218,6 +218,14 @@ def check_indicators(filing: Filing) -> list[Finding]:
                 "目标值",
                 f"目标值“{row.target_raw.strip()}”不是有效的目标值，请填写具体数值或定性描述。",
             )
+        elif parsed.kind == "invalid" and "range" in parsed.notes:
+            add(
+                "T_UNPARSEABLE",
+                E,
+                "target_raw",
+                "目标值",
+                f"目标值“{row.target_raw.strip()}”的数值超出可保存的范围（整数不超过 18 位，小数不超过 6 位）。",
+            )
         elif parsed.kind == "invalid":
             add(
                 "T_UNPARSEABLE",
@@ -341,7 +349,7 @@ def check_lines(filing: Filing) -> list[Finding]:
         if not (line.content.strip() or line.detail.strip()):
             add("L_TEXT_BLANK", W, "detail", "项目明细", "项目内容与项目明细均未填写。")
         if line.unit_price is not None and line.quantity is not None:
-            product = quantize(line.unit_price * line.quantity)
+            product = quantize(multiply(line.unit_price, line.quantity))
             if line.amount is not None and product != quantize(line.amount):
                 add(
                     "L_PRICE_QTY",

@@ -184,6 +184,19 @@ class SheetRowFormSet(BaseModelFormSet):
             },
         )
 
+    def _posted_positions(self) -> dict[str, int]:
+        rows = ""
+        if self.is_bound and self.management_form.is_valid():
+            rows = self.management_form.cleaned_data.get("ROWS") or ""
+        return {prefix: i for i, prefix in enumerate(rows.split(",")) if prefix}
+
+    def _in_page_order(self, forms_with_index):
+        position = self._posted_positions()
+        # Rows the order does not name (posted without the page's script) keep their place.
+        return sorted(
+            forms_with_index, key=lambda pair: position.get(pair[1].prefix, len(position) + pair[0])
+        )
+
     def rows_in_order(self):
         """Forms that are kept (not deleted, not blank extras), in the page's order."""
         kept = []
@@ -193,10 +206,27 @@ class SheetRowFormSet(BaseModelFormSet):
             if index >= self.initial_form_count() and not form.has_changed():
                 continue
             kept.append((index, form))
-        rows = ""
-        if self.is_bound and self.management_form.is_valid():
-            rows = self.management_form.cleaned_data.get("ROWS") or ""
-        position = {prefix: i for i, prefix in enumerate(rows.split(",")) if prefix}
-        # Rows the order does not name (posted without the page's script) keep their place.
-        kept.sort(key=lambda pair: position.get(pair[1].prefix, len(position) + pair[0]))
-        return [form for _, form in kept]
+        return [form for _, form in self._in_page_order(kept)]
+
+    def forms_for_display(self):
+        """Every form in the order the page showed it; removed rows marked to stay hidden.
+
+        A page re-rendered after a refused save must look as the user left it: moved rows
+        where they were put, removed rows still removed (and still marked for deletion).
+        """
+        ordered = [form for _, form in self._in_page_order(list(enumerate(self.forms)))]
+        for form in ordered:
+            form.is_removed = (
+                self.is_bound
+                and self.can_delete
+                and form.is_bound
+                and form.errors is not None
+                and bool(self._should_delete_form(form))
+            )
+        return ordered
+
+    def clean(self):
+        super().clean()
+        for form in self.extra_forms:
+            if form.has_changed() and form.cleaned_data.get(self._pk_field.name) is not None:
+                raise ValidationError("表格数据不完整（行数与行号不符），请刷新页面后重新填写。")

@@ -1,9 +1,11 @@
 """Money in 元: parsed from what people type, shown with thousands separators."""
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# Room for a product of two Decimal(18,2) amounts (单价 × 数量) without rounding or traps.
+WIDE = Context(prec=60)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
@@ -27,13 +29,18 @@ def parse_amount(text: str | None) -> Decimal | None:
 
 
 def quantize(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=WIDE)
+
+
+def multiply(a: Decimal, b: Decimal) -> Decimal:
+    """Exact product, however large the factors a form accepts."""
+    return WIDE.multiply(a, b)
 
 
 def fmt_money(value: Decimal | None, blank: str = "") -> str:
     if value is None:
         return blank
-    return f"{quantize(Decimal(value)):,.2f}"
+    return f"{quantize(Decimal(value)):,f}"
 
 
 def fmt_number(value: Decimal | None) -> str:

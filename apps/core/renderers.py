@@ -50,9 +50,10 @@ def _textarea(w: dict) -> str:
 
 
 def _option(o: dict) -> str:
+    # Django's select_option.html ends with a newline, hence the one after </option>.
     return (
         f'<option value="{escape(str(o["value"]))}"{_attrs(o["attrs"])}>'
-        f"{escape(str(o['label']))}</option>"
+        f"{escape(str(o['label']))}</option>\n"
     )
 
 

@@ -52,7 +52,10 @@ _QUANT_RE = re.compile(
 _DATE_RES = [
     re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"),
     re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?"),
+    re.compile(r"(?P<y>\d{4})年(?:年)?[底末]"),  # 2021年底前 = by 2021-12-31
 ]
+# The largest number Indicator.target_number holds (Decimal(24, 6)).
+_MAX_NUMBER = Decimal(10) ** 18
 _PLACEHOLDERS = {"*", "＊", "-", "/", "—", "--"}
 
 
@@ -90,11 +93,14 @@ def _find_date(text: str) -> datetime.date | None:
         m = regex.search(text)
         if not m:
             continue
+        groups = m.groupdict()
         try:
-            year, month = int(m["y"]), int(m["m"])
-            day = m.groupdict().get("d")
+            year, month = int(groups["y"]), int(groups.get("m") or 12)
+            if not 1 <= month <= 12:
+                return None
+            day = groups.get("d")
             return datetime.date(year, month, int(day)) if day else _month_end(year, month)
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
     return None
 
@@ -129,6 +135,8 @@ def parse_target(raw: str | None) -> ParsedTarget:
             number = Decimal(m["num"].replace(",", "").replace("，", ""))
         except InvalidOperation:  # pragma: no cover - the regex admits digits only
             return ParsedTarget(raw=raw, kind="invalid")
+        if abs(number) >= _MAX_NUMBER or number.as_tuple().exponent < -6:
+            return ParsedTarget(raw=raw, kind="invalid", notes=["range"])
         return ParsedTarget(
             raw=raw,
             kind="quantitative",

@@ -4,7 +4,7 @@ from django import forms
 
 from apps.budgets.models import BudgetYear
 from apps.core.forms import MoneyField
-from apps.core.formsets import FieldValidatedForm
+from apps.core.formsets import FieldValidatedForm, SheetRowFormSet
 from apps.projects.models import FUNDING_FIELDS, Project, SubProject
 from apps.units.models import Unit
 
@@ -98,6 +98,9 @@ class OverviewForm(FieldValidatedForm):
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
         for name in FUNDING_FIELDS:
             self.fields[name].widget.attrs["class"] += " text-end money"
+        for name in LONG_TEXTS:
+            # Keep a paragraph's leading full-width indent (　　) as typed.
+            self.fields[name].strip = False
         self.fields["name"].error_messages["required"] = "项目名称不能为空。"
         for name in ("start_date", "end_date", "filing_date"):
             self.fields[name].error_messages["invalid"] = "请输入日期，如 2020-01-01。"
@@ -124,18 +127,32 @@ class GoalsForm(FieldValidatedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["composition"].strip = False
         self.fields["use_computed_total"].widget.attrs["class"] = "form-check-input"
         if self.instance.total_source == Project.TotalSource.COMPUTED:
             del self.fields["use_computed_total"]
 
 
-class SubProjectForm(forms.ModelForm):
+class SubProjectForm(FieldValidatedForm):
     class Meta:
         model = SubProject
         fields = ["name"]
         widgets = {"name": forms.TextInput(attrs={"class": "form-control form-control-sm"})}
 
 
+class BaseSubProjectFormSet(SheetRowFormSet):
+    def clean(self):
+        super().clean()
+        names = [
+            f.cleaned_data["name"].strip()
+            for f in self.rows_in_order()
+            if f.cleaned_data.get("name")
+        ]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise forms.ValidationError(f"子项目名称重复：{'、'.join(repeated)}。")
+
+
 SubProjectFormSet = forms.modelformset_factory(
-    SubProject, form=SubProjectForm, extra=1, can_delete=True
+    SubProject, form=SubProjectForm, formset=BaseSubProjectFormSet, extra=1, can_delete=True
 )

@@ -82,11 +82,18 @@ def sheet_guarantees_save(*, project: Project, docs) -> list[Finding]:
 
 @transaction.atomic
 def sub_projects_save(*, project: Project, formset) -> None:
+    """Save the sub-projects; names may be swapped or reused in one go."""
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()
-    for position, form in enumerate(f for f in formset.forms if f not in formset.deleted_forms):
-        if not form.has_changed() and not form.instance.pk:
+    kept = formset.rows_in_order()
+    renamed = [f.instance.pk for f in kept if f.instance.pk and "name" in f.changed_data]
+    # Free the old names first, so that A↔B or a new row taking a removed row's name
+    # does not trip the one-name-per-project constraint halfway through.
+    for pk in renamed:
+        SubProject.objects.filter(pk=pk).update(name=f"#renaming-{pk}")
+    for position, form in enumerate(kept):
+        if form.instance.pk and not form.has_changed() and form.instance.order == position:
             continue
         sub = form.save(commit=False)
         sub.project = project

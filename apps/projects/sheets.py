@@ -50,6 +50,7 @@ class SheetPage:
     sheet: Sheet
     forms: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    filing: Filing | None = None  # what the findings were computed from
 
     @property
     def is_valid(self) -> bool:
@@ -152,28 +153,32 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
             queryset=project.rule_documents.all(),
             form_kwargs=row_kwargs,
         )
-    filing = filing_from_project(project, taxonomy)
+    page.filing = filing_from_project(project, taxonomy)
     if data is None:
-        page.findings = check_filing(filing)
+        page.findings = check_filing(page.filing)
     else:
-        page.findings = _posted_findings(page, filing)
+        page.findings = _posted_findings(page)
     page.attach_findings()
     return page
 
 
-def _posted_findings(page: SheetPage, filing: Filing) -> list[Finding]:
+def _posted_findings(page: SheetPage) -> list[Finding]:
     form_findings: list[Finding] = []
     for name, form in page.forms.items():
         form.is_valid()  # runs the cleaning; its errors become findings below
         form_findings.extend(_form_errors(page.sheet, name, form))
-    filing = _lay_over(filing, page)
+    page.filing = _lay_over(page.filing, page)
     rejected = {f.anchor for f in form_findings}
-    rule_findings = [f for f in check_filing(filing) if f.anchor not in rejected]
+    rule_findings = [f for f in check_filing(page.filing) if f.anchor not in rejected]
     return form_findings + rule_findings
 
 
+# What a page's forms are called where a finding says where it is.
+FORM_LABELS = {"indicators": "绩效目标", "lines": "项目构成分解", "docs": "制度保障"}
+
+
 def _form_errors(sheet: Sheet, name: str, form) -> list[Finding]:
-    label = SHEETS[sheet]
+    label = FORM_LABELS.get(name, SHEETS[sheet])
     if hasattr(form, "forms"):  # a formset
         out = []
         if form.non_form_errors():
@@ -193,9 +198,8 @@ def _form_errors(sheet: Sheet, name: str, form) -> list[Finding]:
                 continue
             for field_name, errors in f.errors.items():
                 field = f.fields.get(field_name)
-                where = (
-                    f"{label} · 第 {rows[id(f)] + 1} 行 · {field.label if field else field_name}"
-                )
+                field_label = (field.label if field else None) or "整行"
+                where = f"{label} · 第 {rows[id(f)] + 1} 行 · {field_label}"
                 anchor = f.add_prefix(field_name) if field_name != "__all__" else f.prefix
                 out.append(
                     Finding("FORM_INVALID", Severity.ERROR, sheet, anchor, where, " ".join(errors))

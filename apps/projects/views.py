@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -157,7 +159,9 @@ def project_sheet(request, pk, sheet):
         if not allowed:
             messages.error(request, reason)
             return redirect("projects:sheet", pk=pk, sheet=sheet)
-        page = build_page(project, sheet, normalise_newlines(request.POST))
+        # The forms write into the instance they are given; the page header keeps showing
+        # the saved project if the input is refused.
+        page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
         if page.is_valid:
             SHEET_SAVERS[sheet](page)
             messages.success(request, _saved_message(page.project))
@@ -173,20 +177,16 @@ def project_sheet(request, pk, sheet):
         request,
         f"projects/sheet_{sheet}.html",
         {
-            "project": page.project,
+            "project": project,
             "page": page,
             "sheet": sheet,
             "sheet_label": SHEET_LABELS[sheet],
             "sheet_labels": SHEET_LABELS,
             "can_edit": (allowed, reason),
             "findings_by_anchor": page.findings_by_anchor(),
-            "lines_total": _lines_total(page),
+            "lines_total": page.filing.lines_total,
         },
     )
-
-
-def _lines_total(page):
-    return sum((ln.amount or 0 for ln in page.project.budget_lines.all()), 0)
 
 
 def _saved_message(project) -> str:
@@ -201,10 +201,8 @@ def project_sheet_check(request, pk, sheet):
     project = get_project_for_user(request.user, pk)
     page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST))
     totals = {}
-    if page.sheet == Sheet.GOALS and "lines" in page.forms:
-        lines = page.forms["lines"].rows_in_order()
-        total = sum((f.cleaned_data.get("amount") or 0 for f in lines), 0)
-        totals["lines_total"] = fmt_money(total)
+    if page.sheet == Sheet.GOALS:
+        totals["lines_total"] = fmt_money(page.filing.lines_total)
     return JsonResponse(
         {
             "findings": [f.as_dict() for f in page.findings],

@@ -72,13 +72,18 @@
     scheduleCheck();
   }
 
+  // Show an amount with thousands separators once the field is left. Digits are grouped
+  // as text, never through floating point, so what was typed is what is kept.
   function formatMoney(input) {
-    const raw = input.value.replace(/[\s,，¥￥元]/g, "");
-    if (!/^\d+(\.\d*)?$/.test(raw)) return;
-    const [whole, frac] = Number(raw).toFixed(2).split(".");
-    const decimals = input.name.endsWith("quantity") ? raw.split(".")[1] : frac;
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    input.value = decimals !== undefined ? `${grouped}.${decimals}` : grouped;
+    const raw = input.value.replace(/[\s,，¥￥元]/g, "").replace("．", ".");
+    const match = /^(\d+)(?:\.(\d*))?$/.exec(raw);
+    if (!match) return;
+    const whole = match[1].replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    let decimals = match[2];
+    if (!input.name.endsWith("quantity")) {
+      if (decimals === undefined || decimals.length < 2) decimals = (decimals || "").padEnd(2, "0");
+    }
+    input.value = decimals === undefined || decimals === "" ? whole : `${whole}.${decimals}`;
   }
 
   function findingHtml(f) {
@@ -186,7 +191,17 @@
     else if (button.classList.contains("row-up")) moveRow(tr, -1);
     else if (button.classList.contains("row-down")) moveRow(tr, 1);
   });
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
+    const button = document.getElementById("save-button");
+    if (form.dataset.submitting) {
+      event.preventDefault(); // a second click would post the same new rows twice
+      return;
+    }
+    form.dataset.submitting = "1";
+    if (button) {
+      button.disabled = true;
+      button.textContent = "保存中…";
+    }
     form.querySelectorAll("tbody.formset-rows").forEach(renumber);
   });
   form.querySelectorAll("tbody.formset-rows").forEach(mergeLevel1);
