@@ -33,3 +33,16 @@ def test_not_ready_marks_of_demo_projects(db, client):
     totals = Project.objects.filter(budget_year__year=2020)
     expected = sum(p.current_budget for p in totals)
     assert f"{expected:,.2f}" in body
+
+
+def test_refresh_findings_after_a_taxonomy_change(db, capsys):
+    from apps.indicators.models import Level2
+
+    call_command("demo")
+    ready = Project.objects.get(name="电子书包咨询费")
+    assert ready.error_count == 0
+    Level2.objects.filter(level1__taxonomy__code="minhang-2018", name="成本").update(required=True)
+    call_command("refresh_findings", year=2020)
+    ready.refresh_from_db()
+    assert ready.error_count == 1  # no 成本 indicator, now required
+    assert "已重新检查 7 个项目" in capsys.readouterr().out

@@ -194,3 +194,16 @@ def test_create_refuses_duplicate_name(client_a, project):
     )
     assert response.status_code == 200
     assert "本单位该年度已有同名项目。" in response.content.decode()
+
+
+def test_list_query_count_does_not_grow_with_projects(client_a, alice, reference):
+    from django.db import connection as conn
+
+    counts = []
+    for batch in (3, 30):
+        for i in range(batch - Project.objects.filter(unit=alice.unit).count()):
+            factories.ready_project(unit=alice.unit, name=f"项目{batch}-{i}")
+        with CaptureQueriesContext(conn) as ctx:
+            assert client_a.get(reverse("projects:list")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
