@@ -2,10 +2,9 @@ from django.forms import modelformset_factory
 
 from apps.budget_lines.models import BudgetLine
 from apps.core.forms import AmountInput, MoneyField, QuantityField
-from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.core.formsets import SheetRowForm, SheetRowFormSet
 
 
-@style_row_widgets
 class BudgetLineForm(SheetRowForm):
     amount = MoneyField(label="明细金额")
     unit_price = MoneyField(label="单价")

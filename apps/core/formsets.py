@@ -137,6 +137,8 @@ def style_row_widgets(form_class):
             widget.attrs.setdefault("class", "form-control form-control-sm")
         if isinstance(widget, forms.Textarea):
             widget.attrs.setdefault("rows", 2)
+            # Django's default cols=40 would make the column as wide as 40 characters.
+            widget.attrs["cols"] = 10
     return form_class
 
 
@@ -152,6 +154,12 @@ class RowsManagementForm(ManagementForm):
 
 class SheetRowFormSet(BaseModelFormSet):
     """The rows of one sheet table, kept in the order the page shows them."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # modelformset_factory builds a new form class with fresh widgets: style those.
+        if getattr(cls, "form", None) is not None:
+            style_row_widgets(cls.form)
 
     def add_fields(self, form, index):
         # Not BaseModelFormSet.add_fields: it builds a ModelChoiceField (and a queryset)

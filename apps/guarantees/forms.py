@@ -1,11 +1,10 @@
 from django import forms
 from django.forms import modelformset_factory
 
-from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.core.formsets import SheetRowForm, SheetRowFormSet
 from apps.guarantees.models import RuleDocument
 
 
-@style_row_widgets
 class RuleDocumentForm(SheetRowForm):
     class Meta:
         model = RuleDocument

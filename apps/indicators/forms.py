@@ -2,11 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
-from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet
 from apps.indicators.models import Indicator
 
 
-@style_row_widgets
 class IndicatorForm(SheetRowForm):
     level2 = forms.TypedChoiceField(label="一级/二级目标", coerce=int, empty_value=None)
 
