@@ -1,3 +1,4 @@
+from django import forms
 from django.forms import modelformset_factory
 
 from apps.budget_lines.models import BudgetLine
@@ -24,7 +25,16 @@ class BudgetLineForm(SheetRowForm):
             "quantity_basis",
             "remark",
         ]
-        widgets = {"amount": AmountInput, "unit_price": AmountInput, "quantity": AmountInput}
+        # Long texts of the printed form wrap in their cells instead of hiding in an input.
+        widgets = {
+            **{
+                name: forms.Textarea(attrs={"rows": 1})
+                for name in ("item_name", "content", "detail", "price_basis", "quantity_basis")
+            },
+            "amount": AmountInput,
+            "unit_price": AmountInput,
+            "quantity": AmountInput,
+        }
 
 
 BudgetLineFormSet = modelformset_factory(
