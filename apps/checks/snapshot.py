@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from apps.projects.models import FOOTER_FIELDS, OVERVIEW_FIELDS
+
 
 @dataclass(frozen=True)
 class Level2Spec:
@@ -86,29 +88,9 @@ class Filing:
         return replace(self, fields={**self.fields, **changes})
 
 
+# Sheet 1 without its footer, the 项目构成 text, and where 金额合计 comes from.
 SCALAR_FIELDS = [
-    "name",
-    "category",
-    "leader",
-    "contact",
-    "phone",
-    "start_date",
-    "end_date",
-    "overview",
-    "basis",
-    "necessity",
-    "feasibility",
-    "total_budget",
-    "current_budget",
-    "fiscal_total",
-    "fiscal_upper",
-    "fiscal_local",
-    "fiscal_lower",
-    "other_funds",
-    "resources",
-    "overall_goal",
-    "annual_goal",
-    "other_issues",
+    *(f for f in OVERVIEW_FIELDS if f not in FOOTER_FIELDS),
     "composition",
     "total_source",
     "declared_total",

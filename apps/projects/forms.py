@@ -5,19 +5,14 @@ from django import forms
 from apps.budgets.models import BudgetYear
 from apps.core.forms import MoneyField
 from apps.core.formsets import FieldValidatedForm, SheetRowFormSet
-from apps.projects.models import FUNDING_FIELDS, Project, SubProject
+from apps.projects.models import (
+    FUNDING_FIELDS,
+    LONG_TEXT_FIELDS,
+    OVERVIEW_FIELDS,
+    Project,
+    SubProject,
+)
 from apps.units.models import Unit
-
-LONG_TEXTS = [
-    "overview",
-    "basis",
-    "necessity",
-    "feasibility",
-    "resources",
-    "overall_goal",
-    "annual_goal",
-    "other_issues",
-]
 
 
 class ProjectCreateForm(forms.ModelForm):
@@ -60,33 +55,13 @@ class OverviewForm(FieldValidatedForm):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "category",
-            "leader",
-            "contact",
-            "phone",
-            "start_date",
-            "end_date",
-            "overview",
-            "basis",
-            "necessity",
-            "feasibility",
-            *FUNDING_FIELDS,
-            "resources",
-            "overall_goal",
-            "annual_goal",
-            "other_issues",
-            "unit_head_name",
-            "filler_name",
-            "filing_date",
-        ]
+        fields = OVERVIEW_FIELDS
         widgets = {
             "category": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "filing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{name: forms.Textarea(attrs={"rows": 4}) for name in LONG_TEXTS},
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in LONG_TEXT_FIELDS},
         }
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +73,7 @@ class OverviewForm(FieldValidatedForm):
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
         for name in FUNDING_FIELDS:
             self.fields[name].widget.attrs["class"] += " text-end money"
-        for name in LONG_TEXTS:
+        for name in LONG_TEXT_FIELDS:
             # Keep a paragraph's leading full-width indent (　　) as typed.
             self.fields[name].strip = False
         self.fields["name"].error_messages["required"] = "项目名称不能为空。"

@@ -12,6 +12,22 @@ FUNDING_FIELDS = [
     "fiscal_lower",
     "other_funds",
 ]
+SHORT_TEXT_FIELDS = ["name", "category", "leader", "contact", "phone"]
+BASIS_FIELDS = ["basis", "necessity", "feasibility"]  # 项目立项情况
+GOAL_FIELDS = ["resources", "overall_goal", "annual_goal", "other_issues"]
+LONG_TEXT_FIELDS = ["overview", *BASIS_FIELDS, *GOAL_FIELDS]
+FOOTER_FIELDS = ["unit_head_name", "filler_name", "filing_date"]
+# Sheet 1 (项目总体情况), top to bottom as printed.
+OVERVIEW_FIELDS = [
+    *SHORT_TEXT_FIELDS,
+    "start_date",
+    "end_date",
+    "overview",
+    *BASIS_FIELDS,
+    *FUNDING_FIELDS,
+    *GOAL_FIELDS,
+    *FOOTER_FIELDS,
+]
 
 
 class Project(models.Model):

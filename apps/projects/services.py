@@ -14,7 +14,13 @@ from apps.checks.rules import count
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator, Level2
 from apps.indicators.services import indicator_apply_target
-from apps.projects.models import FUNDING_FIELDS, Project, SubProject
+from apps.projects.models import (
+    FUNDING_FIELDS,
+    LONG_TEXT_FIELDS,
+    SHORT_TEXT_FIELDS,
+    Project,
+    SubProject,
+)
 from apps.projects.selectors import project_findings
 from apps.units.models import Unit
 
@@ -127,25 +133,7 @@ def project_create_from_data(*, data: dict) -> Project:
     project = Project.objects.create(
         unit=unit,
         budget_year=year,
-        **{
-            k: data.get(k) or ""
-            for k in (
-                "name",
-                "category",
-                "leader",
-                "contact",
-                "phone",
-                "overview",
-                "basis",
-                "necessity",
-                "feasibility",
-                "resources",
-                "overall_goal",
-                "annual_goal",
-                "other_issues",
-                "composition",
-            )
-        },
+        **{k: data.get(k) or "" for k in (*SHORT_TEXT_FIELDS, *LONG_TEXT_FIELDS, "composition")},
         start_date=date.fromisoformat(data["start_date"]) if data.get("start_date") else None,
         end_date=date.fromisoformat(data["end_date"]) if data.get("end_date") else None,
         **{k: _amount(data["funding"].get(k)) for k in FUNDING_FIELDS},
