@@ -81,8 +81,8 @@ class SheetRowForm(FieldValidatedForm):
             self.initial["sub_project"] = self.instance.sub_project_id
 
     def _get_validation_exclusions(self):
-        # The choice fields are resolved against the page's own dicts (no query per row).
-        return {*super()._get_validation_exclusions(), "sub_project", "level2"}
+        # Resolved against the page's own dict by clean_sub_project (no query per row).
+        return {*super()._get_validation_exclusions(), "sub_project"}
 
     def clean_sub_project(self):
         sub_id = self.cleaned_data.get("sub_project")
@@ -224,13 +224,10 @@ class SheetRowFormSet(BaseModelFormSet):
         """
         ordered = [form for _, form in self._in_page_order(list(enumerate(self.forms)))]
         for form in ordered:
-            form.is_removed = (
-                self.is_bound
-                and self.can_delete
-                and form.is_bound
-                and form.errors is not None
-                and bool(self._should_delete_form(form))
-            )
+            form.is_removed = False
+            if self.is_bound and self.can_delete:
+                form.is_valid()  # cleans the form (once), so that DELETE can be read
+                form.is_removed = bool(self._should_delete_form(form))
         return ordered
 
     def clean(self):

@@ -32,6 +32,10 @@ class IndicatorForm(SheetRowForm):
         except (TypeError, ValueError):
             return ""
 
+    def _get_validation_exclusions(self):
+        # Resolved against the page's own dict by clean_level2 (no query per row).
+        return {*super()._get_validation_exclusions(), "level2"}
+
     def clean_level2(self):
         level2_id = self.cleaned_data.get("level2")
         if level2_id not in self._level2s:
