@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.budget_lines",
     "apps.guarantees",
     "apps.checks",
+    "apps.exports",
 ]
 
 MIDDLEWARE = [

@@ -4,11 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests need: Chromium for the browser tests, a CJK font for the PDFs
+# (without one WeasyPrint prints empty boxes), harfbuzz's subsetter (else 16 s a page).
+missing=""
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+for pkg in fonts-noto-cjk libharfbuzz-subset0; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+    # shellcheck disable=SC2086
+    apt-get install -y -qq $missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $missing >/dev/null; }
   else
-    echo "Chromium is needed for the browser tests: apt-get install chromium" >&2; exit 1
+    echo "Needed Debian packages:$missing (apt-get install$missing)" >&2; exit 1
   fi
 fi
 exec .venv/bin/python -m pytest "$@"
