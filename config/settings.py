@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.guarantees",
     "apps.checks",
     "apps.exports",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,14 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
+
+MEDIA_URL = "media/"
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+
+# Long exports run in the background on Django's tasks framework with a database backend:
+# no extra service (the queue is a table), workers on any machine that reaches the
+# database (`manage.py db_worker`). scripts/demo.sh starts one beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

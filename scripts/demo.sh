@@ -6,5 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DEBUG="${DEBUG:-1}"
 .venv/bin/python manage.py demo
+# The background worker of long exports (Django's tasks framework, database backend).
+.venv/bin/python manage.py db_worker --interval 1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null' EXIT
 echo "打开 http://127.0.0.1:${PORT:-8000}/ 并用上面的账号登录。"
-exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"
+.venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"

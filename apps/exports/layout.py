@@ -19,8 +19,8 @@ CHECKED, UNCHECKED = "☑", "☐"
 @dataclass
 class Cell:
     """One cell. ``kind`` says how it prints: label, head, text, long (paragraphs), money,
-    number, dash (the ---- of the total row), total (金额合计), mark (☑/☐), cont (the
-    continuation of a section label: no top border)."""
+    number (a quantity), number-plain (a count), dash (the ---- of the total row), total
+    (金额合计), mark (☑/☐), cont (the continuation of a section label: no top border)."""
 
     value: object = ""
     kind: str = "text"
@@ -33,6 +33,8 @@ class Cell:
             return fmt_money(self.value) if self.value is not None else ""
         if self.kind == "number":
             return fmt_number(self.value)
+        if self.kind == "number-plain":
+            return "" if self.value is None else str(self.value)
         return "" if self.value is None else str(self.value)
 
     @property
@@ -65,7 +67,7 @@ def L(text, **kw) -> Cell:  # noqa: N802 - reads like the printed label it is
 
 
 def T(value, **kw) -> Cell:  # noqa: N802
-    return Cell(value or "", "text", **kw)
+    return Cell("" if value is None else value, "text", **kw)
 
 
 def tagged(text: str, sub_project) -> str:
@@ -144,12 +146,14 @@ def _date(value) -> str:
 
 # --- Sheet 2 ---------------------------------------------------------------------------
 
-GOAL_COLUMNS = [8, 9, 9, 12, 12, 11, 10, 7, 6, 8]  # section label + 9 columns of 项目构成分解
+GOAL_COLUMNS = [8, 10, 10, 13, 13, 11, 11, 8, 6, 10]  # section label + 9 columns of 项目构成分解
 
 
 def goals_layout(project: Project, lines_total: Decimal | None = None) -> SheetLayout:
     p = project
-    indicators = list(p.indicators.all())
+    # Printed grouped as the paper form is: by level 1, then level 2 (the taxonomy's
+    # order); within a group, in the order the filler put them.
+    indicators = sorted(p.indicators.all(), key=lambda i: (i.level2.level1.order, i.level2.order))
     lines = list(p.budget_lines.all())
     total = (
         lines_total
@@ -314,4 +318,59 @@ def project_for_export(pk: int) -> Project:
             "rule_documents__sub_project",
         )
         .get(pk=pk)
+    )
+
+
+# --- A unit's projects for a year: the summary sheet before them -----------------------
+
+
+def unit_summary_layout(unit, budget_year, projects) -> SheetLayout:
+    """``projects`` carry ``lines_total`` (selectors.project_list annotates it)."""
+    body = []
+    for i, p in enumerate(projects, start=1):
+        body.append(
+            [
+                Cell(i, "number-plain"),
+                T(p.name),
+                Cell(p.current_budget, "money"),
+                Cell(p.lines_total, "money"),
+                T(p.get_status_display()),
+                T("就绪" if p.is_ready else "未就绪"),
+                Cell(p.error_count, "number-plain"),
+                Cell(p.warning_count, "number-plain"),
+            ]
+        )
+    body.append(
+        [
+            L("合计", colspan=2),
+            Cell(sum((p.current_budget or Decimal("0") for p in projects), Decimal("0")), "total"),
+            Cell(sum((p.lines_total or Decimal("0") for p in projects), Decimal("0")), "total"),
+            T(f"共 {len(projects)} 个项目", colspan=2),
+            Cell(sum(p.error_count for p in projects), "number-plain"),
+            Cell(sum(p.warning_count for p in projects), "number-plain"),
+        ]
+    )
+    head = [
+        [
+            L(h)
+            for h in (
+                "序号",
+                "项目名称",
+                "当年预算",
+                "金额合计",
+                "状态",
+                "是否就绪",
+                "错误",
+                "提示",
+            )
+        ]
+    ]
+    return SheetLayout(
+        key="summary",
+        title=f"{budget_year.year}年项目支出绩效目标申报汇总表",
+        year_line=f"（ {budget_year.year} 年）",
+        meta_left=f"填报单位：{unit.name}",
+        meta_right="金额单位：元",
+        columns=[6, 38, 14, 14, 9, 7, 6, 6],
+        sections=[Section(head=head, body=body)],
     )

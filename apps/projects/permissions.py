@@ -45,3 +45,19 @@ def can_edit(user: User, project: Project) -> tuple[bool, str]:
     if not project.is_editable_by_filler:
         return False, f"项目状态为“{project.get_status_display()}”，不能修改。"
     return True, ""
+
+
+def visible_units(user: User):
+    """The units whose projects the user may see (and so export)."""
+    from apps.units.models import Unit
+
+    units = Unit.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return units.none()
+    if user.is_superuser or user.role in (Role.ADMIN, Role.FINANCE_REVIEWER):
+        return units
+    if user.unit_id is None:
+        return units.none()
+    if user.role == Role.DEPT_REVIEWER:
+        return units.filter(parent_id=user.unit_id) | units.filter(pk=user.unit_id)
+    return units.filter(pk=user.unit_id)

@@ -6,6 +6,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create_view, name="create"),
+    path("export/", views.project_list_export, name="list_export"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/sub-projects/", views.project_sub_projects, name="sub_projects"),
     path("<int:pk>/sheets/<str:sheet>/", views.project_sheet, name="sheet"),

@@ -1,14 +1,16 @@
 import copy
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
+from apps.exports.forms import UnitExportForm
 from apps.projects import selectors
 from apps.projects.forms import ProjectCreateForm, SubProjectFormSet
 from apps.projects.permissions import (
@@ -50,15 +52,11 @@ def _int_param(request, name):
 
 
 def project_list(request):
-    projects = visible_projects(request.user)
+    projects, year, unit_id = _filtered_projects(request)
     years = BudgetYear.objects.all()
-    year = _int_param(request, "year")
-    unit_id = _int_param(request, "unit")
-    if year:
-        projects = projects.filter(budget_year__year=year)
-    if unit_id:
-        projects = projects.filter(unit_id=unit_id)
-    units = Unit.objects.filter(pk__in=visible_projects(request.user).values("unit_id"))
+    units = list(Unit.objects.filter(pk__in=visible_projects(request.user).values("unit_id")))
+    # A whole-unit export needs one unit and one year: the one filtered, or the only one.
+    export_unit = unit_id or (units[0].pk if len(units) == 1 else None)
     page = Paginator(selectors.project_list(projects), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -71,8 +69,44 @@ def project_list(request):
             "year": year,
             "unit_id": unit_id,
             "can_create": can_create_project(request.user),
+            "unit_export": UnitExportForm(initial={"unit": export_unit, "year": year})
+            if export_unit and year
+            else None,
         },
     )
+
+
+def _filtered_projects(request):
+    projects = visible_projects(request.user)
+    year = _int_param(request, "year")
+    unit_id = _int_param(request, "unit")
+    if year:
+        projects = projects.filter(budget_year__year=year)
+    if unit_id:
+        projects = projects.filter(unit_id=unit_id)
+    return projects, year, unit_id
+
+
+def project_list_export(request):
+    """The list as shown (same filters, every page) as CSV or XLSX."""
+    from apps.exports.resources import ProjectListResource
+
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("没有这种格式。")
+    projects, year, unit_id = _filtered_projects(request)
+    dataset = ProjectListResource().export(queryset=selectors.project_list(projects))
+    if fmt == "csv":
+        # A BOM, so that Excel opens the Chinese CSV as UTF-8.
+        content = ("\ufeff" + dataset.csv).encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = dataset.xlsx
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    name = quote(f"项目列表{'-' + str(year) if year else ''}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 def project_create_view(request):

@@ -1,0 +1,53 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class ExportJob(models.Model):
+    """An export made in the background; the user can leave and come back for the file."""
+
+    class Kind(models.TextChoices):
+        UNIT_PDF = "unit_pdf", "单位全部项目 PDF"
+        UNIT_XLSX = "unit_xlsx", "单位全部项目 Excel"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.CASCADE)
+    budget_year = models.ForeignKey(
+        "budgets.BudgetYear", verbose_name="预算年度", on_delete=models.CASCADE
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已完成项目数", default=0)
+    total = models.PositiveIntegerField("项目总数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit} · {self.budget_year}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,24 @@
+from django.db.models import Prefetch
+
+from apps.budget_lines.models import BudgetLine
+from apps.guarantees.models import RuleDocument
+from apps.indicators.models import Indicator
+from apps.projects.models import Project
+from apps.projects.selectors import lines_total_subquery
+
+
+def unit_projects_for_export(unit, budget_year) -> list[Project]:
+    """Every project of a unit and year with all its rows, in a fixed number of queries."""
+    return list(
+        Project.objects.filter(unit=unit, budget_year=budget_year)
+        .select_related("unit", "budget_year")
+        .annotate(lines_total=lines_total_subquery())
+        .prefetch_related(
+            Prefetch(
+                "indicators", Indicator.objects.select_related("level2__level1", "sub_project")
+            ),
+            Prefetch("budget_lines", BudgetLine.objects.select_related("sub_project")),
+            Prefetch("rule_documents", RuleDocument.objects.select_related("sub_project")),
+        )
+        .order_by("name", "pk")
+    )
