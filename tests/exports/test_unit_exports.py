@@ -140,3 +140,20 @@ def test_printed_indicators_are_grouped_by_level(reference, alice):
         if cell.text in ("产出目标", "效果目标", "影响力目标")
     ]
     assert level1 == ["产出目标", "效果目标", "影响力目标"]  # each printed once, in order
+
+
+@pytest.mark.parametrize(
+    "name", ["exports:project_pdf", "exports:project_xlsx", "exports:project_print"]
+)
+def test_project_exports_answer_404_outside_scope(client, bob, outsider, project, name):
+    for user in (bob, outsider):
+        client.force_login(user)
+        assert client.get(reverse(name, args=[project.pk])).status_code == 404
+
+
+def test_project_workbook_download(client_a, project):
+    response = client_a.get(reverse("exports:project_xlsx", args=[project.pk]))
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["项目总体情况", "绩效目标", "制度保障", "元数据"]
+    assert "filename*=UTF-8''2020-" in response["Content-Disposition"]
