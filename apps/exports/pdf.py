@@ -5,6 +5,8 @@ second). Chinese needs a CJK font on the machine (fonts-noto-cjk); see README.
 """
 
 from collections.abc import Callable
+from io import BytesIO
+from itertools import batched
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,12 +32,19 @@ def project_pdf(project: Project) -> bytes:
     return html_to_pdf(project_html(project))
 
 
+# Projects laid out together before their pages are written out. Laid-out pages cost
+# about 16 MiB a project; a chunk bounds that, and writing fonts once a chunk (not once
+# a project) keeps most of the speed of one big document (scripts/bench_exports.py).
+UNIT_PDF_CHUNK = 6
+
+
 def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
     """The summary sheet, then every project's three sheets, as one PDF.
 
     Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
-    project) and reported to ``progress``; the pages are then joined into one document.
+    project) and reported to ``progress``; chunks of projects are written out and joined.
     """
+    from pypdf import PdfWriter
     from weasyprint import HTML
 
     summary = render_to_string(
@@ -45,9 +54,18 @@ def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lamb
             "exported_at": timezone.now(),
         },
     )
-    documents = [HTML(string=summary).render()]
-    for done, project in enumerate(projects, start=1):
-        documents.append(HTML(string=project_html(project)).render())
-        progress(done)
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf()
+    writer = PdfWriter()
+    writer.append(BytesIO(HTML(string=summary).write_pdf()))
+    done = 0
+    for chunk in batched(projects, UNIT_PDF_CHUNK):
+        documents = []
+        for project in chunk:
+            documents.append(HTML(string=project_html(project)).render())
+            done += 1
+            progress(done)
+        pages = [page for document in documents for page in document.pages]
+        writer.append(BytesIO(documents[0].copy(pages).write_pdf()))
+        del documents, pages  # free the laid-out pages before the next chunk
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
