@@ -5,21 +5,33 @@ from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
 from apps.projects.models import Project
+from apps.units.models import Unit
 
 Role = User.Role
 
 
-def visible_projects(user: User) -> QuerySet[Project]:
-    projects = Project.objects.all()
+def _sees_everything(user: User) -> bool:
+    return user.is_superuser or user.role in (Role.ADMIN, Role.FINANCE_REVIEWER)
+
+
+def visible_units(user: User) -> QuerySet[Unit]:
+    """The units whose projects the user may see (and so export)."""
+    units = Unit.objects.all()
     if not user.is_authenticated or not user.is_active:
-        return projects.none()
-    if user.is_superuser or user.role in (Role.ADMIN, Role.FINANCE_REVIEWER):
-        return projects
+        return units.none()
+    if _sees_everything(user):
+        return units
     if user.unit_id is None:
-        return projects.none()
+        return units.none()
     if user.role == Role.DEPT_REVIEWER:
-        return projects.filter(unit__parent_id=user.unit_id) | projects.filter(unit_id=user.unit_id)
-    return projects.filter(unit_id=user.unit_id)
+        return units.filter(parent_id=user.unit_id) | units.filter(pk=user.unit_id)
+    return units.filter(pk=user.unit_id)
+
+
+def visible_projects(user: User) -> QuerySet[Project]:
+    if user.is_authenticated and user.is_active and _sees_everything(user):
+        return Project.objects.all()  # no unit filter: keeps the big lists' plans simple
+    return Project.objects.filter(unit__in=visible_units(user))
 
 
 def get_project_for_user(user: User, pk: int) -> Project:
@@ -45,19 +57,3 @@ def can_edit(user: User, project: Project) -> tuple[bool, str]:
     if not project.is_editable_by_filler:
         return False, f"项目状态为“{project.get_status_display()}”，不能修改。"
     return True, ""
-
-
-def visible_units(user: User):
-    """The units whose projects the user may see (and so export)."""
-    from apps.units.models import Unit
-
-    units = Unit.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return units.none()
-    if user.is_superuser or user.role in (Role.ADMIN, Role.FINANCE_REVIEWER):
-        return units
-    if user.unit_id is None:
-        return units.none()
-    if user.role == Role.DEPT_REVIEWER:
-        return units.filter(parent_id=user.unit_id) | units.filter(pk=user.unit_id)
-    return units.filter(pk=user.unit_id)
