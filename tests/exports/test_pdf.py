@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from apps.core.money import fmt_money, fmt_number
 from apps.exports.layout import project_for_export
 from apps.exports.pdf import project_pdf
+from apps.projects.models import FUNDING_FIELDS
 from apps.projects.services import load_project_file
 
 DEMO = sorted((Path(settings.BASE_DIR) / "fixtures" / "demo" / "projects").glob("*.json"))
@@ -55,17 +56,7 @@ def test_demo_project_pdf_holds_every_field(reference, path):
         project.composition,
     ]
     expected += [
-        fmt_money(getattr(project, f))
-        for f in (
-            "total_budget",
-            "current_budget",
-            "fiscal_total",
-            "fiscal_upper",
-            "fiscal_local",
-            "fiscal_lower",
-            "other_funds",
-        )
-        if getattr(project, f) is not None
+        fmt_money(getattr(project, f)) for f in FUNDING_FIELDS if getattr(project, f) is not None
     ]
     for d in (project.start_date, project.end_date):
         if d:
