@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "apps.guarantees",
     "apps.checks",
     "apps.exports",
+    "apps.reviews",
+    "apps.imports",
+    "apps.unit_budgets",
+    "import_export",
     "django_tasks_db",
 ]
 

@@ -9,5 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("projects/", include("apps.projects.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("reviews/", include("apps.reviews.urls")),
+    path("imports/", include("apps.imports.urls")),
+    path("unit-budgets/", include("apps.unit_budgets.urls")),
     path("admin/", admin.site.urls),
 ]
