@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.reviews.context_processors.notifications",
             ],
         },
     },
@@ -109,6 +110,20 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # no extra service (the queue is a table), workers on any machine that reaches the
 # database (`manage.py db_worker`). scripts/demo.sh starts one beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Review notifications go out by e-mail as well as in the app, through Django 6.1's
+# MAILERS. Default: printed to the console (the demo). A deployment sets
+# MAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and MAIL_HOST / MAIL_PORT.
+# SITE_URL makes the links in the mails absolute.
+_MAIL_BACKEND = env_str("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_MAIL_OPTIONS = (
+    {"host": env_str("MAIL_HOST", "localhost"), "port": env_int("MAIL_PORT", 25)}
+    if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "绩效目标申报 <noreply@localhost>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

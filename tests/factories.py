@@ -11,6 +11,7 @@ from apps.indicators.models import Indicator, Level2
 from apps.indicators.services import indicator_apply_target
 from apps.projects.models import Project
 from apps.projects.services import project_refresh_findings
+from apps.reviews.history import history_record
 
 PASSWORD = "pw-for-tests"
 
@@ -105,4 +106,5 @@ def ready_project(
             order=i,
         )
     project_refresh_findings(project=project)
+    history_record(project=project, actor=None, source="测试")  # the baseline, as services do
     return project

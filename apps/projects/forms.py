@@ -131,3 +131,13 @@ class BaseSubProjectFormSet(SheetRowFormSet):
 SubProjectFormSet = forms.modelformset_factory(
     SubProject, form=SubProjectForm, formset=BaseSubProjectFormSet, extra=1, can_delete=True
 )
+
+
+class RevisionForm(forms.Form):
+    """The revision a sheet page was read at; a save from an older one is refused."""
+
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def expected(self) -> int:
+        """The posted revision; -1 (never current) when a page posts none or garbage."""
+        return self.cleaned_data["revision"] if self.is_valid() else -1

@@ -44,6 +44,13 @@ class Project(models.Model):
         DEPT_PASSED = "dept_passed", "主管部门已审核"
         RETURNED = "returned", "已退回"
         APPROVED = "approved", "已批复"
+        ADJUSTING = "adjusting", "调整中"
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "A", "优"
+        GOOD = "B", "良"
+        FAIR = "C", "中"
+        POOR = "D", "差"
 
     class TotalSource(models.TextChoices):
         """Where 金额合计 comes from: computed by us, or as printed on an imported sheet."""
@@ -62,6 +69,12 @@ class Project(models.Model):
         related_name="projects",
     )
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Bumped by every write that changes a sheet; a save based on an older revision is
+    # refused (no lost updates between two people editing one project).
+    revision = models.PositiveIntegerField("修订号", default=0)
+    adjustment = models.PositiveSmallIntegerField("调整次数", default=0)
+    grade = models.CharField("审核等级", max_length=1, choices=Grade.choices, blank=True)
+    approved_at = models.DateTimeField("批复时间", null=True, blank=True)
 
     # Sheet 1 — 项目总体情况
     name = models.CharField("项目名称", max_length=200)
@@ -131,7 +144,10 @@ class Project(models.Model):
 
     @property
     def is_editable_by_filler(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in EDITABLE_STATUSES
+
+
+EDITABLE_STATUSES = (Project.Status.DRAFT, Project.Status.RETURNED, Project.Status.ADJUSTING)
 
 
 class SubProject(models.Model):

@@ -50,10 +50,13 @@ def can_create_project(user: User) -> tuple[bool, str]:
 
 
 def can_edit(user: User, project: Project) -> tuple[bool, str]:
-    if user.role == Role.ADMIN or user.is_superuser:
-        return True, ""
-    if user.role not in (Role.FILLER, Role.UNIT_HEAD) or user.unit_id != project.unit_id:
+    is_admin = user.role == Role.ADMIN or user.is_superuser
+    if not is_admin and (
+        user.role not in (Role.FILLER, Role.UNIT_HEAD) or user.unit_id != project.unit_id
+    ):
         return False, "只有本单位填报人可以修改项目。"
     if not project.is_editable_by_filler:
-        return False, f"项目状态为“{project.get_status_display()}”，不能修改。"
+        if project.status == Project.Status.APPROVED:
+            return False, "项目已批复，内容已冻结；如需修改请先申请调整。"
+        return False, f"项目状态为“{project.get_status_display()}”，审核期间不能修改。"
     return True, ""

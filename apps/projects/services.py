@@ -15,6 +15,7 @@ from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator, Level2
 from apps.indicators.services import indicator_apply_target
 from apps.projects.models import (
+    EDITABLE_STATUSES,
     FUNDING_FIELDS,
     LONG_TEXT_FIELDS,
     SHORT_TEXT_FIELDS,
@@ -22,7 +23,31 @@ from apps.projects.models import (
     SubProject,
 )
 from apps.projects.selectors import project_findings
+from apps.reviews.history import history_baseline, history_record
 from apps.units.models import Unit
+
+
+class WriteRefused(Exception):
+    """The sheet cannot be written now; ``str(exc)`` says why, in Chinese."""
+
+
+class StaleRevision(WriteRefused):
+    """Someone saved the project after the page being saved was opened."""
+
+    def __init__(self, current: int):
+        super().__init__("在您打开本页之后，项目已被修改。")
+        self.current = current
+
+
+def project_lock_for_write(*, project: Project, expected_revision: int | None) -> None:
+    """Lock the project row for this transaction and check the write may happen: the state
+    still allows edits, and nobody saved since the page was read (``expected_revision``)."""
+    locked = Project.objects.select_for_update().only("status", "revision").get(pk=project.pk)
+    if locked.status not in EDITABLE_STATUSES:
+        raise WriteRefused(f"项目状态为“{locked.get_status_display()}”，不能修改。")
+    if expected_revision is not None and locked.revision != expected_revision:
+        raise StaleRevision(locked.revision)
+    history_baseline(project=locked)
 
 
 def project_refresh_findings(*, project: Project) -> list[Finding]:
@@ -36,9 +61,10 @@ def project_refresh_findings(*, project: Project) -> list[Finding]:
 
 
 @transaction.atomic
-def project_create(*, unit: Unit, budget_year: BudgetYear, name: str) -> Project:
+def project_create(*, unit: Unit, budget_year: BudgetYear, name: str, actor=None) -> Project:
     project = Project.objects.create(unit=unit, budget_year=budget_year, name=name.strip())
     project_refresh_findings(project=project)
+    history_record(project=project, actor=actor, source="新建")
     return project
 
 
@@ -58,37 +84,65 @@ def _save_rows(formset, project: Project) -> None:
         row.save()
 
 
+def _save_project_form(form, extra=()) -> None:
+    # Only the form's own columns: the page's copy of the project may carry a status or
+    # revision older than the locked row, and those must not be written back.
+    form.instance.save(update_fields=[*form._meta.fields, *extra, "updated_at"])
+
+
+def _saved(project: Project, actor) -> list[Finding]:
+    findings = project_refresh_findings(project=project)
+    history_record(project=project, actor=actor, source="填报")
+    return findings
+
+
 @transaction.atomic
-def sheet_overview_save(*, project: Project, form) -> list[Finding]:
+def sheet_overview_save(
+    *, project: Project, form, actor=None, expected_revision: int | None = None
+) -> list[Finding]:
     """Sheet 1. ``form`` is a valid OverviewForm bound to ``project``."""
+    project_lock_for_write(project=project, expected_revision=expected_revision)
     if form.has_changed():
-        form.save()
-    return project_refresh_findings(project=project)
+        _save_project_form(form)
+    return _saved(project, actor)
 
 
 @transaction.atomic
-def sheet_goals_save(*, project: Project, form, indicators, lines) -> list[Finding]:
+def sheet_goals_save(
+    *,
+    project: Project,
+    form,
+    indicators,
+    lines,
+    actor=None,
+    expected_revision: int | None = None,
+) -> list[Finding]:
     """Sheet 2: 项目构成, the indicator tree and 项目构成分解, all or nothing."""
+    project_lock_for_write(project=project, expected_revision=expected_revision)
     if form.has_changed():
         project = form.save(commit=False)
         if form.cleaned_data.get("use_computed_total"):
             project.total_source = Project.TotalSource.COMPUTED
             project.declared_total = None
-        project.save()
+        _save_project_form(form, extra=("total_source", "declared_total"))
     _save_rows(indicators, project)
     _save_rows(lines, project)
-    return project_refresh_findings(project=project)
+    return _saved(project, actor)
 
 
 @transaction.atomic
-def sheet_guarantees_save(*, project: Project, docs) -> list[Finding]:
+def sheet_guarantees_save(
+    *, project: Project, docs, actor=None, expected_revision: int | None = None
+) -> list[Finding]:
+    project_lock_for_write(project=project, expected_revision=expected_revision)
     _save_rows(docs, project)
-    return project_refresh_findings(project=project)
+    return _saved(project, actor)
 
 
 @transaction.atomic
-def sub_projects_save(*, project: Project, formset) -> None:
+def sub_projects_save(*, project: Project, formset, actor=None) -> None:
     """Save the sub-projects; names may be swapped or reused in one go."""
+    project_lock_for_write(project=project, expected_revision=None)
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()
@@ -105,7 +159,7 @@ def sub_projects_save(*, project: Project, formset) -> None:
         sub.project = project
         sub.order = position
         sub.save()
-    project_refresh_findings(project=project)
+    _saved(project, actor)
 
 
 # --- Demo / seed data: the JSON transcriptions in fixtures/demo/projects/ ----------------
@@ -201,6 +255,7 @@ def project_create_from_data(*, data: dict) -> Project:
         ]
     )
     project_refresh_findings(project=project)
+    history_record(project=project, actor=None, source="载入")
     return project
 
 

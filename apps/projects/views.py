@@ -12,7 +12,7 @@ from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.projects import selectors
-from apps.projects.forms import ProjectCreateForm, SubProjectFormSet
+from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
 from apps.projects.permissions import (
     can_create_project,
     can_edit,
@@ -20,6 +20,8 @@ from apps.projects.permissions import (
     visible_projects,
 )
 from apps.projects.services import (
+    StaleRevision,
+    WriteRefused,
     project_create,
     sheet_goals_save,
     sheet_guarantees_save,
@@ -27,19 +29,25 @@ from apps.projects.services import (
     sub_projects_save,
 )
 from apps.projects.sheets import build_page, normalise_newlines
+from apps.reviews import permissions as review_permissions
+from apps.reviews import selectors as review_selectors
+from apps.reviews.forms import CommentForm
 from apps.units.models import Unit
 
 PAGE_SIZE = 50
 SHEET_SAVERS = {
-    Sheet.OVERVIEW: lambda page: sheet_overview_save(project=page.project, form=page.forms["form"]),
-    Sheet.GOALS: lambda page: sheet_goals_save(
+    Sheet.OVERVIEW: lambda page, **kw: sheet_overview_save(
+        project=page.project, form=page.forms["form"], **kw
+    ),
+    Sheet.GOALS: lambda page, **kw: sheet_goals_save(
         project=page.project,
         form=page.forms["form"],
         indicators=page.forms["indicators"],
         lines=page.forms["lines"],
+        **kw,
     ),
-    Sheet.GUARANTEES: lambda page: sheet_guarantees_save(
-        project=page.project, docs=page.forms["docs"]
+    Sheet.GUARANTEES: lambda page, **kw: sheet_guarantees_save(
+        project=page.project, docs=page.forms["docs"], **kw
     ),
 }
 
@@ -119,6 +127,7 @@ def project_create_view(request):
             unit=form.cleaned_data["unit"],
             budget_year=form.cleaned_data["budget_year"],
             name=form.cleaned_data["name"],
+            actor=request.user,
         )
         messages.success(request, f"已新建项目“{project.name}”，请填写三张申报表。")
         return redirect("projects:sheet", pk=project.pk, sheet=Sheet.OVERVIEW)
@@ -149,8 +158,42 @@ def project_detail(request, pk):
             .lines_total,
             "can_edit": can_edit(request.user, project),
             "sub_projects": project.sub_projects.all(),
+            **_review_context(request.user, project),
         },
     )
+
+
+def _review_context(user, project) -> dict:
+    """The workflow panel of the project page: what the user may do, and what happened."""
+    from apps.reviews.forms import ApproveForm, ReasonForm
+
+    actions = review_permissions.allowed_actions(user, project)
+    versions = list(project.versions.defer("data").order_by("-number")[:2])
+    return {
+        "actions": actions,
+        "shown_actions": {
+            name: result for name, result in actions.items() if result[0] or _concerns(user, name)
+        },
+        "return_form": ReasonForm(required=True, label="退回理由"),
+        "pass_form": ReasonForm(label="审核意见（可不填）"),
+        "approve_form": ApproveForm(),
+        "adjust_form": ReasonForm(required=True, label="调整理由"),
+        "events": project.events.select_related("actor").order_by("-created_at", "-id")[:20],
+        "comments": project.comments.select_related("author").order_by("-created_at", "-id"),
+        "latest_versions": versions,
+    }
+
+
+def _concerns(user, action: str) -> bool:
+    """Whether a disabled action's button is worth showing (with its reason) to this user."""
+    role = user.role
+    if action in ("submit", "adjust"):
+        return role in review_permissions.FILLER_ROLES
+    if action == "pass":
+        return role == review_permissions.Role.DEPT_REVIEWER
+    if action == "approve":
+        return role == review_permissions.Role.FINANCE_REVIEWER
+    return review_permissions.is_reviewer(user)
 
 
 def project_sub_projects(request, pk):
@@ -163,7 +206,11 @@ def project_sub_projects(request, pk):
         request.POST or None, queryset=project.sub_projects.all(), prefix="sub"
     )
     if request.method == "POST" and formset.is_valid():
-        sub_projects_save(project=project, formset=formset)
+        try:
+            sub_projects_save(project=project, formset=formset, actor=request.user)
+        except WriteRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("projects:detail", pk=pk)
         messages.success(request, "子项目已保存。")
         return redirect("projects:detail", pk=pk)
     return render(
@@ -188,7 +235,7 @@ def project_sheet(request, pk, sheet):
     project = get_project_for_user(request.user, pk)
     sheet = _sheet_key(sheet)
     allowed, reason = can_edit(request.user, project)
-    page = None
+    page, revision, changed_meanwhile = None, project.revision, []
     if request.method == "POST":
         if not allowed:
             messages.error(request, reason)
@@ -196,17 +243,33 @@ def project_sheet(request, pk, sheet):
         # The forms write into the instance they are given; the page header keeps showing
         # the saved project if the input is refused.
         page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+        expected = RevisionForm(request.POST).expected()
         if page.is_valid:
-            SHEET_SAVERS[sheet](page)
-            messages.success(request, _saved_message(page.project))
-            return redirect("projects:sheet", pk=pk, sheet=sheet)
-        messages.error(request, "有输入无法保存，请按标红处修改；本页内容均已保留，尚未保存。")
+            try:
+                SHEET_SAVERS[sheet](page, actor=request.user, expected_revision=expected)
+            except StaleRevision as exc:
+                revision = exc.current
+                changed_meanwhile = list(
+                    project.changes.filter(revision__gt=expected).select_related("actor")[:100]
+                )
+                messages.error(request, STALE_MESSAGE)
+            except WriteRefused as exc:
+                messages.error(request, str(exc))
+                return redirect("projects:sheet", pk=pk, sheet=sheet)
+            else:
+                messages.success(request, _saved_message(page.project))
+                return redirect("projects:sheet", pk=pk, sheet=sheet)
+        else:
+            revision = expected if expected >= 0 else revision
+            messages.error(request, "有输入无法保存，请按标红处修改；本页内容均已保留，尚未保存。")
     page = page or build_page(project, sheet)
     if not allowed:
         for form in page.forms.values():
             for f in getattr(form, "forms", [form]):
                 for field in f.fields.values():
                     field.disabled = True
+    comments = review_selectors.sheet_comments(project, sheet)
+    can_comment = review_permissions.can_comment(request.user, project)
     return render(
         request,
         f"projects/sheet_{sheet}.html",
@@ -219,8 +282,22 @@ def project_sheet(request, pk, sheet):
             "can_edit": (allowed, reason),
             "findings_by_anchor": page.findings_by_anchor(),
             "lines_total": page.filing.lines_total,
+            "revision_form": RevisionForm(initial={"revision": revision}),
+            "changed_meanwhile": changed_meanwhile,
+            "sheet_comments": review_selectors.attach_comments(page, comments),
+            "comment_form": CommentForm(
+                places=review_selectors.comment_places(page), initial={"sheet": sheet}
+            )
+            if can_comment[0]
+            else None,
         },
     )
+
+
+STALE_MESSAGE = (
+    "没有保存：在您打开本页之后，有人保存了本项目（改动见下方列表）。您的输入仍在本页，"
+    "尚未保存；核对后再点“保存”，将以本页内容为准。"
+)
 
 
 def _saved_message(project) -> str:

@@ -1,0 +1,118 @@
+"""Who may move a project along the review flow, and why not.
+
+Each ``can_<action>(user, project) -> (allowed, reason)``; the reason is shown next to a
+disabled button and as the refusal message. Scope (which projects a user sees at all)
+comes from ``apps.projects.permissions.visible_units`` — the one place that decides it.
+"""
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.projects.models import EDITABLE_STATUSES, Project
+from apps.projects.permissions import visible_units
+
+Role = User.Role
+Status = Project.Status
+
+FILLER_ROLES = (Role.FILLER, Role.UNIT_HEAD)
+REVIEW_STATUSES = (Status.SUBMITTED, Status.DEPT_PASSED)
+
+
+def _is_filler_of(user: User, project: Project) -> bool:
+    return (
+        user.role in FILLER_ROLES and user.unit_id is not None and user.unit_id == project.unit_id
+    )
+
+
+def _reviews_department_stage(user: User, project: Project) -> bool:
+    return (
+        user.role == Role.DEPT_REVIEWER and visible_units(user).filter(pk=project.unit_id).exists()
+    )
+
+
+def _status_text(project: Project) -> str:
+    return f"项目当前状态为“{project.get_status_display()}”"
+
+
+def submission_window_refusal(project: Project) -> str:
+    from apps.reviews.models import FilingRound
+
+    filing_round = FilingRound.objects.filter(budget_year_id=project.budget_year_id).first()
+    if filing_round is None:
+        return ""
+    return filing_round.refusal(timezone.localdate())
+
+
+def can_submit(user: User, project: Project) -> tuple[bool, str]:
+    if not _is_filler_of(user, project):
+        return False, "只有本单位的填报人或单位负责人可以提交。"
+    if project.status not in EDITABLE_STATUSES:
+        return False, f"{_status_text(project)}，不能再次提交。"
+    if project.error_count:
+        return False, f"项目还有 {project.error_count} 处错误，改正后才能提交。"
+    refusal = submission_window_refusal(project)
+    if refusal:
+        return False, refusal
+    return True, ""
+
+
+def can_pass(user: User, project: Project) -> tuple[bool, str]:
+    if not _reviews_department_stage(user, project):
+        return False, "只有主管部门审核人可以审核通过。"
+    if project.status != Status.SUBMITTED:
+        return False, f"{_status_text(project)}，不在主管部门审核环节。"
+    return True, ""
+
+
+def can_return(user: User, project: Project) -> tuple[bool, str]:
+    if user.role == Role.FINANCE_REVIEWER:
+        if project.status != Status.DEPT_PASSED:
+            return False, f"{_status_text(project)}，不在财政审核环节。"
+        return True, ""
+    if _reviews_department_stage(user, project):
+        if project.status != Status.SUBMITTED:
+            return False, f"{_status_text(project)}，不在主管部门审核环节。"
+        return True, ""
+    return False, "只有审核人可以退回。"
+
+
+def can_approve(user: User, project: Project) -> tuple[bool, str]:
+    if user.role != Role.FINANCE_REVIEWER:
+        return False, "只有财政审核人可以批复。"
+    if project.status != Status.DEPT_PASSED:
+        return False, f"{_status_text(project)}，须经主管部门审核通过后才能批复。"
+    return True, ""
+
+
+def can_adjust(user: User, project: Project) -> tuple[bool, str]:
+    if not _is_filler_of(user, project):
+        return False, "只有本单位的填报人或单位负责人可以申请调整。"
+    if project.status != Status.APPROVED:
+        return False, f"{_status_text(project)}，只有已批复的项目才需要调整。"
+    return True, ""
+
+
+def can_comment(user: User, project: Project) -> tuple[bool, str]:
+    """Reviewers write comments while the project is at their stage."""
+    if user.role == Role.FINANCE_REVIEWER and project.status == Status.DEPT_PASSED:
+        return True, ""
+    if _reviews_department_stage(user, project) and project.status == Status.SUBMITTED:
+        return True, ""
+    return False, "只有处于本人审核环节的项目可以填写审核意见。"
+
+
+ACTION_CHECKS = {
+    "submit": can_submit,
+    "pass": can_pass,
+    "return": can_return,
+    "approve": can_approve,
+    "adjust": can_adjust,
+}
+
+
+def allowed_actions(user: User, project: Project) -> dict[str, tuple[bool, str]]:
+    return {action: check(user, project) for action, check in ACTION_CHECKS.items()}
+
+
+def is_reviewer(user: User) -> bool:
+    return user.role in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)

@@ -1,0 +1,119 @@
+"""Reads of the review flow: comments placed on a sheet, history, versions, queues."""
+
+from django.db.models import QuerySet
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from apps.accounts.models import User
+from apps.checks.findings import Sheet
+from apps.projects.models import Project
+from apps.projects.permissions import visible_projects
+from apps.reviews.history import field_label
+from apps.reviews.models import ReviewComment
+
+# formset key of a sheet page → (row anchor kind, the field its comments print under)
+ROW_TABLES = {
+    "indicators": ("indicator", "name", "指标"),
+    "lines": ("line", "detail", "明细"),
+    "docs": ("doc", "title", "制度"),
+}
+ROW_NAME_FIELDS = {"indicators": "name", "lines": "detail", "docs": "title"}
+
+
+def sheet_comments(project: Project, sheet: Sheet) -> list[ReviewComment]:
+    return list(ReviewComment.objects.filter(project=project, sheet=sheet).select_related("author"))
+
+
+def comment_html(comments: list[ReviewComment]) -> str:
+    return format_html_join(
+        "",
+        '<div class="review-comment" data-comment-anchor="{}"><strong>审核意见</strong>'
+        '<span class="text-muted small">（第 {} 版 · {} · {}）</span>：{}</div>',
+        (
+            (
+                c.anchor,
+                c.version_number,
+                c.author.display_name,
+                f"{localtime(c.created_at):%Y-%m-%d %H:%M}",
+                c.text,
+            )
+            for c in comments
+        ),
+    )
+
+
+def row_anchor(key: str, form) -> str:
+    kind = ROW_TABLES[key][0]
+    return f"{kind}:{form.instance.pk}" if form.instance.pk else ""
+
+
+def attach_comments(page, comments: list[ReviewComment]) -> list[ReviewComment]:
+    """Print each comment under the field or row it is about, as findings are printed.
+
+    Returns the comments that have no place on the page any more (the whole sheet, or a
+    row since deleted): the page lists those at the top.
+    """
+    by_anchor: dict[str, list[ReviewComment]] = {}
+    for c in comments:
+        by_anchor.setdefault(c.anchor, []).append(c)
+    placed: set[str] = set()
+    for key, form in page.forms.items():
+        if key in ROW_TABLES:
+            for row in form.forms:
+                anchor = row_anchor(key, row)
+                if anchor in by_anchor:
+                    _append(row, ROW_TABLES[key][1], by_anchor[anchor])
+                    placed.add(anchor)
+        else:
+            for name in form.fields:
+                # 项目类别 prints its radios by hand, not through the bound field.
+                if name in by_anchor and name != "category":
+                    _append(form, name, by_anchor[name])
+                    placed.add(name)
+    return [c for c in comments if c.anchor not in placed]
+
+
+def _append(form, field_name: str, comments) -> None:
+    html = getattr(form, "findings_html", None)
+    if html is None:
+        from collections import defaultdict
+
+        html = form.findings_html = defaultdict(str)
+    html[field_name] = format_html("{}{}", html[field_name], comment_html(comments))
+
+
+def comment_places(page) -> list[tuple[str, str]]:
+    """(anchor, label) of every place on a sheet a reviewer may comment on."""
+    places = [("", "整张表")]
+    for key, form in page.forms.items():
+        if key in ROW_TABLES:
+            _, name_field, noun = ROW_TABLES[key]
+            for position, row in enumerate(form.forms, start=1):
+                if row.instance.pk:
+                    name = getattr(row.instance, name_field, "") or ""
+                    label = f"第 {position} 行{noun}" + (f"「{name[:30]}」" if name else "")
+                    places.append((row_anchor(key, row), label))
+        else:
+            places.extend(
+                (name, field_label(name))
+                for name in form.fields
+                if name in {f.name for f in Project._meta.get_fields()}
+            )
+    return places
+
+
+def project_changes(project: Project):
+    return project.changes.select_related("actor")
+
+
+def waiting_for(user: User) -> QuerySet[Project]:
+    """The projects that wait for ``user`` to act on them."""
+    projects = visible_projects(user)
+    S = Project.Status
+    if user.role == User.Role.DEPT_REVIEWER:
+        return projects.filter(status=S.SUBMITTED)
+    if user.role == User.Role.FINANCE_REVIEWER:
+        return projects.filter(status=S.DEPT_PASSED)
+    if user.role in (User.Role.FILLER, User.Role.UNIT_HEAD):
+        return projects.filter(status__in=[S.RETURNED, S.DRAFT, S.ADJUSTING])
+    return projects.none()

@@ -1,0 +1,239 @@
+"""Writes of the review flow. Each transition locks the project row, re-checks who may do
+it in the state the row is in *now*, then moves it — so two reviewers clicking at once,
+or a filler saving while a reviewer returns, cannot both win."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.checks.findings import Sheet
+from apps.projects.models import Project
+from apps.projects.services import project_refresh_findings
+from apps.reviews import permissions
+from apps.reviews.history import project_snapshot
+from apps.reviews.models import (
+    Action,
+    Notification,
+    ProjectVersion,
+    ReviewComment,
+    ReviewEvent,
+)
+
+logger = logging.getLogger(__name__)
+Status = Project.Status
+Role = User.Role
+
+
+class TransitionRefused(Exception):
+    """The action is not allowed; ``str(exc)`` is the Chinese reason for the user."""
+
+
+def _lock(project: Project) -> Project:
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("unit", "budget_year")
+        .get(pk=project.pk)
+    )
+
+
+def _check(action: str, actor: User, project: Project) -> None:
+    allowed, reason = permissions.ACTION_CHECKS[action](actor, project)
+    if not allowed:
+        raise TransitionRefused(reason)
+
+
+def _move(project, *, actor, action, to, reason="", grade="", version=None) -> ReviewEvent:
+    event = ReviewEvent.objects.create(
+        project=project,
+        actor=actor,
+        action=action,
+        from_status=project.status,
+        to_status=to,
+        reason=reason,
+        grade=grade,
+        version=version,
+    )
+    project.status = to
+    project.save(update_fields=["status", "grade", "approved_at", "adjustment", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def project_submit(*, project: Project, actor: User) -> Project:
+    """Submit for review: freezes the sheets as a new numbered version."""
+    project = _lock(project)
+    # The stored counts could lag behind a taxonomy change: decide on fresh findings.
+    project_refresh_findings(project=project)
+    _check("submit", actor, project)
+    number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ProjectVersion.objects.create(
+        project=project,
+        number=number,
+        adjustment=project.adjustment,
+        data=project_snapshot(project),
+        created_by=actor,
+    )
+    _move(project, actor=actor, action=Action.SUBMIT, to=Status.SUBMITTED, version=version)
+    _notify_reviewers(project, stage=Status.SUBMITTED)
+    return project
+
+
+@transaction.atomic
+def project_pass(*, project: Project, actor: User, reason: str = "") -> Project:
+    project = _lock(project)
+    _check("pass", actor, project)
+    _move(project, actor=actor, action=Action.PASS, to=Status.DEPT_PASSED, reason=reason.strip())
+    _notify_reviewers(project, stage=Status.DEPT_PASSED)
+    _notify_unit(
+        project, Notification.Verb.PASSED, f"“{project.name}”已通过主管部门审核，等待财政审核。"
+    )
+    return project
+
+
+@transaction.atomic
+def project_return(*, project: Project, actor: User, reason: str) -> Project:
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused("退回必须填写理由。")
+    project = _lock(project)
+    _check("return", actor, project)
+    _move(project, actor=actor, action=Action.RETURN, to=Status.RETURNED, reason=reason)
+    _notify_unit(
+        project,
+        Notification.Verb.RETURNED,
+        f"“{project.name}”被{actor.get_role_display()}退回：{reason}"[:300],
+    )
+    return project
+
+
+@transaction.atomic
+def project_approve(*, project: Project, actor: User, grade: str, reason: str = "") -> Project:
+    if grade not in Project.Grade.values:
+        raise TransitionRefused("批复须评定等级（优、良、中、差）。")
+    project = _lock(project)
+    _check("approve", actor, project)
+    project.grade = grade
+    project.approved_at = timezone.now()
+    version = project.versions.order_by("-number").first()
+    if version is not None:
+        version.approved_at, version.grade = project.approved_at, grade
+        version.save(update_fields=["approved_at", "grade"])
+    _move(
+        project,
+        actor=actor,
+        action=Action.APPROVE,
+        to=Status.APPROVED,
+        reason=reason.strip(),
+        grade=grade,
+        version=version,
+    )
+    _notify_unit(
+        project,
+        Notification.Verb.APPROVED,
+        f"“{project.name}”已批复，评定等级：{project.get_grade_display()}。",
+    )
+    return project
+
+
+@transaction.atomic
+def project_adjust(*, project: Project, actor: User, reason: str) -> Project:
+    """Open an adjustment (调整) of an approved project: editable again, reviewed again;
+    the approved version stays as it was, readable from the versions page."""
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused("申请调整必须说明理由。")
+    project = _lock(project)
+    _check("adjust", actor, project)
+    project.adjustment += 1
+    _move(project, actor=actor, action=Action.ADJUST, to=Status.ADJUSTING, reason=reason)
+    return project
+
+
+@transaction.atomic
+def comment_add(
+    *, project: Project, actor: User, sheet: Sheet, anchor: str, anchor_label: str, text: str
+) -> ReviewComment:
+    text = text.strip()
+    if not text:
+        raise TransitionRefused("意见不能为空。")
+    project = _lock(project)
+    allowed, reason = permissions.can_comment(actor, project)
+    if not allowed:
+        raise TransitionRefused(reason)
+    number = project.versions.aggregate(n=Max("number"))["n"] or 0
+    return ReviewComment.objects.create(
+        project=project,
+        author=actor,
+        version_number=number,
+        sheet=sheet,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        text=text,
+    )
+
+
+# --- Notifications: a row per recipient in the app, and an e-mail after commit -----------
+
+
+def _reviewers_for(project: Project, stage: str):
+    users = User.objects.filter(is_active=True)
+    if stage == Status.SUBMITTED:
+        parent = project.unit.parent_id or project.unit_id
+        return users.filter(role=Role.DEPT_REVIEWER).filter(
+            Q(unit_id=parent) | Q(unit_id=project.unit_id)
+        )
+    return users.filter(role=Role.FINANCE_REVIEWER)
+
+
+def _notify_reviewers(project: Project, *, stage: str) -> None:
+    what = "已提交" if stage == Status.SUBMITTED else "已通过主管部门审核"
+    _notify(
+        _reviewers_for(project, stage),
+        project,
+        Notification.Verb.SUBMITTED,
+        f"{project.unit.name}的“{project.name}”{what}，等待您审核。",
+    )
+
+
+def _notify_unit(project: Project, verb: str, message: str) -> None:
+    users = User.objects.filter(
+        is_active=True, unit_id=project.unit_id, role__in=permissions.FILLER_ROLES
+    )
+    _notify(users, project, verb, message)
+
+
+def _notify(users, project: Project, verb: str, message: str) -> None:
+    users = list(users)
+    Notification.objects.bulk_create(
+        Notification(recipient=u, project=project, verb=verb, message=message[:300]) for u in users
+    )
+    recipients = [u.email for u in users if u.email]
+    if not recipients:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("projects:detail", args=[project.pk])
+
+    def send():
+        try:
+            send_mail(
+                subject=f"[绩效目标申报] {message}"[:120],
+                message=f"{message}\n\n查看项目：{link}\n",
+                from_email=None,
+                recipient_list=recipients,
+            )
+        except Exception:  # a mail server down must not undo a review decision
+            logger.exception("notification e-mail for project %s failed", project.pk)
+
+    transaction.on_commit(send)
+
+
+def notifications_mark_read(*, user: User, ids=None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

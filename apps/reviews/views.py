@@ -1,0 +1,266 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.budgets.models import BudgetYear
+from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.projects import selectors as project_selectors
+from apps.projects.models import Project
+from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
+from apps.projects.sheets import build_page
+from apps.reviews import permissions, selectors, services
+from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm
+from apps.reviews.history import TABLES, field_label, snapshot_diff
+from apps.reviews.models import Notification, ProjectVersion
+
+PAGE_SIZE = 50
+
+
+def _act(request, pk, form, run, done: str):
+    """Run one transition from a posted form; refusals come back as messages."""
+    project = get_project_for_user(request.user, pk)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("projects:detail", pk=pk)
+    try:
+        run(project, form.cleaned_data)
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+        if "错误" in str(exc):
+            messages.info(request, "错误清单见本页右侧，逐条点开可定位到所在表格。")
+    else:
+        messages.success(request, done)
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
+def project_submit(request, pk):
+    return _act(
+        request,
+        pk,
+        ReasonForm(request.POST),
+        lambda p, d: services.project_submit(project=p, actor=request.user),
+        "已提交，等待主管部门审核。",
+    )
+
+
+@require_POST
+def project_pass(request, pk):
+    return _act(
+        request,
+        pk,
+        ReasonForm(request.POST),
+        lambda p, d: services.project_pass(project=p, actor=request.user, reason=d["reason"]),
+        "已审核通过，转财政审核。",
+    )
+
+
+@require_POST
+def project_return(request, pk):
+    return _act(
+        request,
+        pk,
+        ReasonForm(request.POST, required=True, label="退回理由"),
+        lambda p, d: services.project_return(project=p, actor=request.user, reason=d["reason"]),
+        "已退回单位修改。",
+    )
+
+
+@require_POST
+def project_approve(request, pk):
+    return _act(
+        request,
+        pk,
+        ApproveForm(request.POST),
+        lambda p, d: services.project_approve(
+            project=p, actor=request.user, grade=d["grade"], reason=d["reason"]
+        ),
+        "已批复。",
+    )
+
+
+@require_POST
+def project_adjust(request, pk):
+    return _act(
+        request,
+        pk,
+        ReasonForm(request.POST, required=True, label="调整理由"),
+        lambda p, d: services.project_adjust(project=p, actor=request.user, reason=d["reason"]),
+        "已开始调整：三张表可以修改，改完后重新提交审核；已批复的版本保留可查。",
+    )
+
+
+@require_POST
+def comment_add(request, pk):
+    project = get_project_for_user(request.user, pk)
+    try:
+        sheet = Sheet(request.POST.get("sheet", ""))
+    except ValueError:
+        raise Http404("没有这张表。") from None
+    form = CommentForm(request.POST, places=selectors.comment_places(build_page(project, sheet)))
+    back = reverse("projects:sheet", args=[pk, sheet])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    try:
+        services.comment_add(
+            project=project,
+            actor=request.user,
+            sheet=sheet,
+            anchor=form.cleaned_data["anchor"],
+            anchor_label=form.anchor_label(),
+            text=form.cleaned_data["text"],
+        )
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "意见已记录，单位填报人会在表中对应位置看到。")
+    return redirect(back)
+
+
+def project_history(request, pk):
+    project = get_project_for_user(request.user, pk)
+    changes = Paginator(selectors.project_changes(project), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/history.html",
+        {
+            "project": project,
+            "changes": changes,
+            "events": project.events.select_related("actor", "version"),
+            "sheet_labels": SHEET_LABELS,
+        },
+    )
+
+
+def project_versions(request, pk):
+    project = get_project_for_user(request.user, pk)
+    versions = list(project.versions.select_related("created_by").defer("data"))
+    return render(request, "reviews/versions.html", {"project": project, "versions": versions})
+
+
+def _version(project, number) -> ProjectVersion:
+    try:
+        return project.versions.get(number=int(number))
+    except (ValueError, TypeError, ProjectVersion.DoesNotExist):
+        raise Http404("没有这个版本。") from None
+
+
+def version_detail(request, pk, number):
+    project = get_project_for_user(request.user, pk)
+    version = _version(project, number)
+    data = version.data
+    tables = [
+        {
+            "label": noun,
+            "sheet": SHEET_LABELS[sheet],
+            "columns": list(columns.values()),
+            "rows": [[row.get(c, "") for c in columns] for row in data.get(key, [])],
+        }
+        for key, (sheet, noun, columns, _) in TABLES.items()
+    ]
+    fields = [(field_label(name), value) for name, value in data["fields"].items()]
+    return render(
+        request,
+        "reviews/version.html",
+        {"project": project, "version": version, "fields": fields, "tables": tables},
+    )
+
+
+def version_diff(request, pk):
+    """Two submitted versions side by side: what changed between them."""
+    project = get_project_for_user(request.user, pk)
+    numbers = list(project.versions.order_by("number").values_list("number", flat=True))
+    if len(numbers) < 2:
+        messages.info(request, "只有一个提交版本，还没有可比较的内容。")
+        return redirect("reviews:versions", pk=pk)
+    a = _version(project, request.GET.get("a", numbers[-2]))
+    b = _version(project, request.GET.get("b", numbers[-1]))
+    diffs = snapshot_diff(a.data, b.data)
+    by_sheet = [
+        (label, [d for d in diffs if d.sheet == key]) for key, label in SHEET_LABELS.items()
+    ]
+    return render(
+        request,
+        "reviews/diff.html",
+        {
+            "project": project,
+            "a": a,
+            "b": b,
+            "by_sheet": by_sheet,
+            "numbers": numbers,
+            "n_diffs": len(diffs),
+        },
+    )
+
+
+def review_queue(request):
+    """What waits for the user, filtered by unit, year and state, with totals."""
+    projects = selectors.waiting_for(request.user)
+    status = request.GET.get("status", "")
+    if status == "all":
+        projects = visible_projects(request.user)
+    elif status in Project.Status.values:
+        projects = visible_projects(request.user).filter(status=status)
+    year, unit_id = _int(request.GET.get("year")), _int(request.GET.get("unit"))
+    if year:
+        projects = projects.filter(budget_year__year=year)
+    if unit_id:
+        projects = projects.filter(unit_id=unit_id)
+    page = Paginator(project_selectors.project_list(projects), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "page": page,
+            "totals": project_selectors.project_list_totals(projects),
+            "years": BudgetYear.objects.all(),
+            "units": visible_units(request.user).order_by("code"),
+            "statuses": Project.Status.choices,
+            "year": year,
+            "unit_id": unit_id,
+            "status": status,
+            "is_reviewer": permissions.is_reviewer(request.user),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def notification_list(request):
+    notices = Paginator(request.user.notifications.select_related("project"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reviews/notifications.html", {"notices": notices})
+
+
+@require_POST
+def notifications_read(request):
+    ids = request.POST.getlist("id") or None
+    if ids is not None:
+        ids = [i for i in (_int(x) for x in ids) if i is not None]
+    services.notifications_mark_read(user=request.user, ids=ids)
+    return redirect("reviews:notifications")
+
+
+def notification_open(request, notice_id):
+    """Mark one notice read and go to its project (404 if the notice is someone else's)."""
+    try:
+        notice = request.user.notifications.get(pk=notice_id)
+    except Notification.DoesNotExist:
+        raise Http404("没有这条通知。") from None
+    services.notifications_mark_read(user=request.user, ids=[notice.pk])
+    get_project_for_user(request.user, notice.project_id)  # the scope may have changed since
+    return redirect("projects:detail", pk=notice.project_id)
