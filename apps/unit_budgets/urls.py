@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.unit_budgets import views
 
 app_name = "unit_budgets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.unit_budget_index, name="index"),
+    path("<int:unit_id>/<int:year>/", views.unit_budget_detail, name="detail"),
+    path("<int:unit_id>/<int:year>/edit/", views.unit_budget_edit, name="edit"),
+    path("<int:unit_id>/<int:year>/print/", views.unit_budget_print, name="print"),
+    path("<int:unit_id>/<int:year>/tables.pdf", views.unit_budget_tables_pdf, name="tables_pdf"),
+    path("<int:unit_id>/<int:year>/tables.xlsx", views.unit_budget_tables_xlsx, name="tables_xlsx"),
+    path("<int:unit_id>/<int:year>/book.pdf", views.unit_budget_book_pdf, name="book_pdf"),
+]
