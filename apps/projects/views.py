@@ -174,10 +174,10 @@ def _review_context(user, project) -> dict:
         "shown_actions": {
             name: result for name, result in actions.items() if result[0] or _concerns(user, name)
         },
-        "return_form": ReasonForm(required=True, label="退回理由"),
-        "pass_form": ReasonForm(label="审核意见（可不填）"),
-        "approve_form": ApproveForm(),
-        "adjust_form": ReasonForm(required=True, label="调整理由"),
+        "return_form": ReasonForm(prefix="return", required=True, label="退回理由"),
+        "pass_form": ReasonForm(prefix="pass", label="审核意见（可不填）"),
+        "approve_form": ApproveForm(prefix="approve"),
+        "adjust_form": ReasonForm(prefix="adjust", required=True, label="调整理由"),
         "events": project.events.select_related("actor").order_by("-created_at", "-id")[:20],
         "comments": project.comments.select_related("author").order_by("-created_at", "-id"),
         "latest_versions": versions,

@@ -42,7 +42,7 @@ def project_submit(request, pk):
     return _act(
         request,
         pk,
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, prefix="submit"),
         lambda p, d: services.project_submit(project=p, actor=request.user),
         "已提交，等待主管部门审核。",
     )
@@ -53,7 +53,7 @@ def project_pass(request, pk):
     return _act(
         request,
         pk,
-        ReasonForm(request.POST),
+        ReasonForm(request.POST, prefix="pass"),
         lambda p, d: services.project_pass(project=p, actor=request.user, reason=d["reason"]),
         "已审核通过，转财政审核。",
     )
@@ -64,7 +64,7 @@ def project_return(request, pk):
     return _act(
         request,
         pk,
-        ReasonForm(request.POST, required=True, label="退回理由"),
+        ReasonForm(request.POST, prefix="return", required=True, label="退回理由"),
         lambda p, d: services.project_return(project=p, actor=request.user, reason=d["reason"]),
         "已退回单位修改。",
     )
@@ -75,7 +75,7 @@ def project_approve(request, pk):
     return _act(
         request,
         pk,
-        ApproveForm(request.POST),
+        ApproveForm(request.POST, prefix="approve"),
         lambda p, d: services.project_approve(
             project=p, actor=request.user, grade=d["grade"], reason=d["reason"]
         ),
@@ -88,7 +88,7 @@ def project_adjust(request, pk):
     return _act(
         request,
         pk,
-        ReasonForm(request.POST, required=True, label="调整理由"),
+        ReasonForm(request.POST, prefix="adjust", required=True, label="调整理由"),
         lambda p, d: services.project_adjust(project=p, actor=request.user, reason=d["reason"]),
         "已开始调整：三张表可以修改，改完后重新提交审核；已批复的版本保留可查。",
     )
