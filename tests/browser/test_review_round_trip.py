@@ -67,7 +67,7 @@ def test_submit_return_with_row_comment_fix_resubmit_pass_approve(
     page.goto(goals)
     row = page.locator(f'tr[data-row-anchor="indicator:{indicator.pk}"]')
     expect(row.locator(".review-comment")).to_contain_text("目标值应量化，请写明比例。")
-    row.locator(f"#id_ind-1-target_raw").fill("≥95%")
+    row.locator("#id_ind-1-target_raw").fill("≥95%")
     page.click("#save-button")
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     page.goto(detail)
