@@ -32,7 +32,7 @@ from apps.indicators.services import indicator_apply_target
 from apps.projects.models import Project, SubProject
 from apps.projects.permissions import can_edit
 from apps.projects.services import project_refresh_findings
-from apps.reviews.history import history_record
+from apps.reviews.history import history_baseline, history_record
 from apps.units.models import Unit
 
 HISTORY_SOURCE = "导入"
@@ -166,7 +166,9 @@ def _write_plan(batch: ImportBatch, user: User) -> dict:
         if p["action"] == CREATE:
             project = _create(p, batch.unit, years[p["year"]])
         else:
-            project = _update(p, existing[p["existing_pk"]])
+            project = existing[p["existing_pk"]]
+            history_baseline(project=project)  # so that this write's changes are recorded
+            project = _update(p, project)
         project_refresh_findings(project=project)
         history_record(project=project, actor=user, source=HISTORY_SOURCE)
         result["created" if p["action"] == CREATE else "updated"].append(
