@@ -57,7 +57,8 @@ class Change:
         if delta == 0:
             return f"比{year - 1}年预算持平"
         more = delta > 0
-        text = f"比{year - 1}年预算{'增加' if more else '减少'}{fmt_wan(abs(self.amount))}万元"
+        size = f"{fmt_wan(abs(self.amount))}万元" if self.amount else "不足0.01万元"
+        text = f"比{year - 1}年预算{'增加' if more else '减少'}{size}"
         if with_percent and self.percent is not None:
             text += f"，{'增长' if more else '下降'}{abs(self.percent)}%"
         return text
