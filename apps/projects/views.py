@@ -172,7 +172,9 @@ def _review_context(user, project) -> dict:
     return {
         "actions": actions,
         "shown_actions": {
-            name: result for name, result in actions.items() if result[0] or _concerns(user, name)
+            name: result
+            for name, result in actions.items()
+            if result[0] or _concerns(user, project, name)
         },
         "return_form": ReasonForm(prefix="return", required=True, label="退回理由"),
         "pass_form": ReasonForm(prefix="pass", label="审核意见（可不填）"),
@@ -181,13 +183,16 @@ def _review_context(user, project) -> dict:
         "events": project.events.select_related("actor").order_by("-created_at", "-id")[:20],
         "comments": project.comments.select_related("author").order_by("-created_at", "-id"),
         "latest_versions": versions,
+        "last_return": review_selectors.last_return(project),
     }
 
 
-def _concerns(user, action: str) -> bool:
+def _concerns(user, project, action: str) -> bool:
     """Whether a disabled action's button is worth showing (with its reason) to this user."""
     role = user.role
-    if action in ("submit", "adjust"):
+    if action == "adjust":
+        return False  # offered once approved; before that it only adds noise
+    if action == "submit":
         return role in review_permissions.FILLER_ROLES
     if action == "pass":
         return role == review_permissions.Role.DEPT_REVIEWER
@@ -283,6 +288,7 @@ def project_sheet(request, pk, sheet):
             "findings_by_anchor": page.findings_by_anchor(),
             "lines_total": page.filing.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),
+            "last_return": review_selectors.last_return(project),
             "changed_meanwhile": changed_meanwhile,
             "sheet_comments": review_selectors.attach_comments(page, comments),
             "comment_form": CommentForm(

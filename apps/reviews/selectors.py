@@ -102,6 +102,13 @@ def comment_places(page) -> list[tuple[str, str]]:
     return places
 
 
+def last_return(project: Project):
+    """The return the filler is working on, while the project is returned."""
+    if project.status != Project.Status.RETURNED:
+        return None
+    return project.events.filter(action="return").select_related("actor").order_by("-id").first()
+
+
 def project_changes(project: Project):
     return project.changes.select_related("actor")
 
