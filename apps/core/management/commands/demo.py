@@ -28,7 +28,10 @@ def _open_filing_rounds() -> None:
     for year in BudgetYear.objects.all():
         FilingRound.objects.get_or_create(
             budget_year=year,
-            defaults={"opens_on": today - timedelta(days=30), "closes_on": today + timedelta(days=60)},
+            defaults={
+                "opens_on": today - timedelta(days=30),
+                "closes_on": today + timedelta(days=60),
+            },
         )
 
 
