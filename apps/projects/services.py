@@ -140,9 +140,11 @@ def sheet_guarantees_save(
 
 
 @transaction.atomic
-def sub_projects_save(*, project: Project, formset, actor=None) -> None:
+def sub_projects_save(
+    *, project: Project, formset, actor=None, expected_revision: int | None = None
+) -> None:
     """Save the sub-projects; names may be swapped or reused in one go."""
-    project_lock_for_write(project=project, expected_revision=None)
+    project_lock_for_write(project=project, expected_revision=expected_revision)
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()

@@ -210,14 +210,22 @@ def project_sub_projects(request, pk):
     formset = SubProjectFormSet(
         request.POST or None, queryset=project.sub_projects.all(), prefix="sub"
     )
+    revision = project.revision
     if request.method == "POST" and formset.is_valid():
+        expected = RevisionForm(request.POST).expected()
         try:
-            sub_projects_save(project=project, formset=formset, actor=request.user)
+            sub_projects_save(
+                project=project, formset=formset, actor=request.user, expected_revision=expected
+            )
+        except StaleRevision as exc:
+            revision = exc.current
+            messages.error(request, STALE_MESSAGE.replace("（改动见下方列表）", ""))
         except WriteRefused as exc:
             messages.error(request, str(exc))
             return redirect("projects:detail", pk=pk)
-        messages.success(request, "子项目已保存。")
-        return redirect("projects:detail", pk=pk)
+        else:
+            messages.success(request, "子项目已保存。")
+            return redirect("projects:detail", pk=pk)
     return render(
         request,
         "projects/sub_projects.html",
@@ -225,6 +233,7 @@ def project_sub_projects(request, pk):
             "project": project,
             "formset": formset,
             "can_edit": (allowed, reason),
+            "revision_form": RevisionForm(initial={"revision": revision}),
         },
     )
 

@@ -39,3 +39,22 @@ def test_sub_project_of_another_project_is_refused(client_a, alice, project):
         response.content.decode()
     )
     assert not Indicator.objects.filter(sub_project=foreign).exists()
+
+
+def test_sub_projects_saved_from_a_stale_page_are_refused_and_kept(client_a, project):
+    """Two people on the sub-project page: the later save does not overwrite silently."""
+    url = reverse("projects:sub_projects", args=[project.pk])
+    first = form_data(client_a.get(url).content.decode(), form_id="sub-form")
+    second = dict(first)
+    first["sub-0-name"] = "PATHS"
+    assert client_a.post(url, first).status_code == 302
+    second["sub-0-name"] = "WAP课程"
+    response = client_a.post(url, second)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "没有保存" in body and 'value="WAP课程"' in body  # refused, the input kept
+    assert list(project.sub_projects.values_list("name", flat=True)) == ["PATHS"]
+    # Posting the returned page again is deliberate: the second person's row is added.
+    again = form_data(body, form_id="sub-form")
+    assert client_a.post(url, again).status_code == 302
+    assert sorted(project.sub_projects.values_list("name", flat=True)) == ["PATHS", "WAP课程"]
