@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from import_export.admin import ImportExportMixin
 
 from apps.accounts.models import User
+from apps.imports.resources import UserResource
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ImportExportMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("申报角色", {"fields": ["role", "unit"]})]
     add_fieldsets = [*BaseUserAdmin.add_fieldsets, ("申报角色", {"fields": ["role", "unit"]})]
+    # Users' units and roles in and out as a spreadsheet; never passwords.
+    resource_classes = [UserResource]

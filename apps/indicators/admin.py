@@ -1,5 +1,7 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
+from apps.imports.resources import TaxonomyResource
 from apps.indicators.models import Level1, Level2, Taxonomy
 
 
@@ -27,6 +29,10 @@ class Level1Admin(admin.ModelAdmin):
 
 
 @admin.register(Level2)
-class Level2Admin(admin.ModelAdmin):
+class Level2Admin(ImportExportModelAdmin):
+    """Import and export of whole taxonomies live here: one row per level-2 name, with
+    its taxonomy and level 1 (created or updated from the rows)."""
+
     list_display = ["name", "level1", "kind", "order", "required"]
     list_filter = ["level1__taxonomy", "kind"]
+    resource_classes = [TaxonomyResource]

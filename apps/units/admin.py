@@ -1,10 +1,13 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
+from apps.imports.resources import UnitResource
 from apps.units.models import Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ImportExportModelAdmin):
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
+    resource_classes = [UnitResource]
