@@ -18,6 +18,7 @@ from apps.unit_budgets.explanation import TERMS, Explanation
 from apps.unit_budgets.layout import SHEET_TITLES, book_layouts
 from apps.unit_budgets.selectors import Book
 
+LANDSCAPE = {"t1", "t2", "t4"}  # as the print template lays them out (_print_style.html)
 TABLE_NAMES = [
     "单位财务收支预算总表",
     "单位收入预算总表",
@@ -54,7 +55,10 @@ def tables_workbook(book: Book) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for layout in book_layouts(book):
-        write_sheet(wb.create_sheet(SHEET_TITLES[layout.key]), layout)
+        ws = wb.create_sheet(SHEET_TITLES[layout.key])
+        write_sheet(ws, layout)
+        if layout.key in LANDSCAPE:
+            ws.page_setup.orientation = "landscape"
     wb.active = 0
     wb.properties.title = file_stem(book)
     wb.properties.creator = "perf-targets"

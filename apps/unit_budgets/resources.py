@@ -59,3 +59,8 @@ class ClassificationCodeResource(resources.ModelResource):
         export_order = ("budget_year", "kind", "code", "name")
         clean_model_instances = True  # the shape of each code (3/5/7 digits)
         skip_unchanged = True
+
+    def import_data(self, dataset, **kwargs):
+        # A file with a bad row imports nothing: a year's list is all or nothing.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, **kwargs)
