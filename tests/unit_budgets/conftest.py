@@ -5,6 +5,9 @@ from apps.budgets.models import BudgetYear
 from apps.unit_budgets.selectors import book_for
 from apps.unit_budgets.services import classification_codes_load_all, unit_budget_load_file
 
+# The browser fixtures of tests/browser, for this app's browser test.
+from tests.browser.conftest import browser_type_launch_args, logged_in_page  # noqa: F401
+
 SEED_004 = settings.BASE_DIR / "fixtures" / "demo" / "unit_budgets" / "004.json"
 
 
