@@ -200,3 +200,30 @@ def test_first_filing_creates_the_budget(client_a, unit_a, codes, year_2020):
     book = book_for(unit_a, budget.budget_year)
     assert book.table_summary().revenue_total == D("100")
     assert book.table_expenditure().line("205").values == [D("100"), D("100"), D("0")]
+
+
+def test_a_broken_post_is_refused_not_a_500(client_a, book_004, budget_004):
+    before = snapshot(budget_004)
+    response = client_a.post(_url(book_004.unit), {"reception": "1"})
+    assert response.status_code == 200
+    assert "有填写错误，未保存" in response.content.decode()
+    assert snapshot(budget_004) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("rev-0-general", "1" * 17), ("exp-0-purpose", "用" * 501), ("reason_basic", "因" * 201)],
+)
+def test_too_long_input_is_refused_at_the_field(client_a, book_004, budget_004, field, value):
+    before = snapshot(budget_004)
+    data = post_data(book_004)
+    data[field] = value
+    response = client_a.post(_url(book_004.unit), data)
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode()
+    assert snapshot(budget_004) == before
+
+
+def test_out_of_range_ids_are_404(client_a, book_004):
+    for args in ([book_004.unit.pk, 99999999999], [99999999999999999999, 2020]):
+        assert client_a.get(reverse("unit_budgets:detail", args=args)).status_code == 404
