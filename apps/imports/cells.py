@@ -238,10 +238,11 @@ def as_amount(
             bad(f"{what}不是有效数字。")
             return None
         number = _decimal_of_number(raw)
-        # A float sum such as 0.1 + 0.2 carries binary noise far below a cent.
-        cents = number.quantize(Decimal("0.01"))
-        if number != cents and abs(number - cents) < Decimal("0.000001"):
-            number = cents
+        if abs(number) < MAX_AMOUNT:
+            # A float sum such as 0.1 + 0.2 carries binary noise far below a cent.
+            cents = number.quantize(Decimal("0.01"))
+            if number != cents and abs(number - cents) < Decimal("0.000001"):
+                number = cents
     else:
         text = unicodedata.normalize("NFKC", str(raw)).strip()
         try:

@@ -232,3 +232,13 @@ def test_sheets_of_different_projects_mixed_up(alice, nothing_written):
         "“x制度保障”表 · 项目名称：表上的项目名称“别的项目”与“项目总体情况”表的项目名称“信息化项目-安全集成管理平台信息化建设”不一致，"
         "可能是不同项目的表放在了一起。"
     ]
+
+
+def test_huge_number_as_an_amount_is_an_error_not_a_crash(alice, nothing_written):
+    # Found by the property test: 1e+26 typed in 明细金额.
+    spec = official_spec()
+    spec["lines"][1] = ("安全集成平台", "硬件", "硬件", 1e26, None, "", None, "", "")
+    batch = create(alice, official_workbook(spec))
+    assert issues(batch) == [
+        "“绩效目标”表 · 第 17 行 · 明细金额（E17）：金额 100000000000000000000000000 过大（整数部分最多 16 位）。"
+    ]
