@@ -51,6 +51,9 @@ class ApproveForm(ReasonForm):
     grade = forms.ChoiceField(
         label="评定等级",
         choices=[("", "请选择")] + list(Project.Grade.choices),
-        error_messages={"required": "请评定等级（优、良、中、差）。"},
+        error_messages={
+            "required": "请评定等级（优、良、中、差）。",
+            "invalid_choice": "请评定等级（优、良、中、差）。",
+        },
     )
     field_order = ["grade", "reason"]

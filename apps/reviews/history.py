@@ -17,7 +17,7 @@ from apps.checks.findings import Sheet
 from apps.core.money import fmt_money, fmt_number
 from apps.projects.models import OVERVIEW_FIELDS, Project
 
-GOALS_FIELDS = ["composition", "declared_total"]
+GOALS_FIELDS = ["composition", "total_source", "declared_total"]
 INDICATOR_COLUMNS = {
     "level1": "一级目标",
     "level2": "二级目标",
@@ -66,6 +66,8 @@ def _text(value) -> str:
 def field_label(name: str) -> str:
     if name == "declared_total":
         return "金额合计（原表填写）"
+    if name == "total_source":
+        return "金额合计来源"
     return str(Project._meta.get_field(name).verbose_name)
 
 
@@ -197,6 +199,23 @@ def snapshot_diff(old: dict, new: dict) -> list[Difference]:
                             row.get(column, ""),
                         )
                     )
+        kept_before = [i for i in old_rows if i in new_rows]
+        kept_after = [i for i in new_rows if i in old_rows]
+        if kept_before != kept_after:  # rows moved: the printed order is part of the sheet
+            noun, name_col = TABLES[table][1], TABLES[table][3]
+
+            def order_text(ids, rows, name_col=name_col):
+                return " / ".join(str(rows[i].get(name_col) or f"#{i}") for i in ids)
+
+            diffs.append(
+                Difference(
+                    sheet,
+                    f"{table}.order",
+                    f"{noun}顺序",
+                    order_text(kept_before, old_rows),
+                    order_text(kept_after, {i: r for i, (_, r) in new_rows.items()}),
+                )
+            )
         for position, (row_id, row) in enumerate(old_rows.items(), start=1):
             if row_id not in new_rows:
                 label = row_label(table, row, position)

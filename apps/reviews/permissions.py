@@ -50,9 +50,12 @@ def can_submit(user: User, project: Project) -> tuple[bool, str]:
         return False, f"{_status_text(project)}，不能再次提交。"
     if project.error_count:
         return False, f"项目还有 {project.error_count} 处错误，改正后才能提交。"
-    refusal = submission_window_refusal(project)
-    if refusal:
-        return False, refusal
+    # The filing round bounds the first submission; a project returned for revision or
+    # adjusting an approved version is resubmitted whenever it is ready.
+    if project.status == Status.DRAFT:
+        refusal = submission_window_refusal(project)
+        if refusal:
+            return False, refusal
     return True, ""
 
 

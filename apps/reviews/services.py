@@ -64,12 +64,18 @@ def _move(project, *, actor, action, to, reason="", grade="", version=None) -> R
     return event
 
 
-@transaction.atomic
 def project_submit(*, project: Project, actor: User) -> Project:
     """Submit for review: freezes the sheets as a new numbered version."""
-    project = _lock(project)
-    # The stored counts could lag behind a taxonomy change: decide on fresh findings.
+    # The stored counts could lag behind a taxonomy change: refresh them first, in their
+    # own transaction, so that a refusal still leaves the counts right on the page.
     project_refresh_findings(project=project)
+    return _submit(project=project, actor=actor)
+
+
+@transaction.atomic
+def _submit(*, project: Project, actor: User) -> Project:
+    project = _lock(project)
+    project_refresh_findings(project=project)  # again under the lock: the decisive count
     _check("submit", actor, project)
     number = (project.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ProjectVersion.objects.create(

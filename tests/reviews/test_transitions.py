@@ -244,12 +244,22 @@ def test_submit_is_refused_before_the_filing_round_opens(client_a, project):
     assert "尚未开放提交" in " ".join(message_texts(response))
 
 
-def test_resubmit_after_return_is_refused_after_close(client_a, project):
-    set_status(project, S.RETURNED)
+@pytest.mark.parametrize("status", [S.RETURNED, S.ADJUSTING])
+def test_resubmit_after_return_or_adjustment_is_allowed_after_close(client_a, project, status):
+    """The round bounds the first submission; a returned project must be fixable, and an
+    adjustment happens during the budget year, long after the filing round."""
+    set_status(project, status)
     filing_round(project, closes_in_days=-3)
     act(client_a, project, "submit")
     project.refresh_from_db()
-    assert project.status == S.RETURNED
+    assert project.status == S.SUBMITTED
+
+
+def test_first_submission_after_close_is_refused(client_a, project):
+    filing_round(project, closes_in_days=-3)
+    act(client_a, project, "submit")
+    project.refresh_from_db()
+    assert project.status == S.DRAFT
 
 
 def test_submit_is_allowed_when_no_filing_round_exists(client_a, project):
