@@ -10,6 +10,7 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         UNIT_PDF = "unit_pdf", "单位全部项目 PDF"
         UNIT_XLSX = "unit_xlsx", "单位全部项目 Excel"
+        UNIT_BOOK = "unit_book", "单位预算整本 PDF"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

@@ -24,7 +24,13 @@ def run_export(job_id: str) -> None:
         ExportJob.objects.filter(pk=job.pk).update(done=done)
 
     try:
-        if job.kind == ExportJob.Kind.UNIT_PDF:
+        if job.kind == ExportJob.Kind.UNIT_BOOK:
+            from apps.unit_budgets.exports import book_pdf
+            from apps.unit_budgets.selectors import book_for
+
+            book = book_for(job.unit, job.budget_year)
+            content, extension = book_pdf(book, progress), "pdf"
+        elif job.kind == ExportJob.Kind.UNIT_PDF:
             from apps.exports.pdf import unit_pdf
 
             content, extension = unit_pdf(job.unit, job.budget_year, projects, progress), "pdf"
@@ -40,7 +46,8 @@ def run_export(job_id: str) -> None:
         )
         return
     job.refresh_from_db()
-    job.filename = f"{job.budget_year.year}-{job.unit.name}-全部项目.{extension}"
+    what = "单位预算" if job.kind == ExportJob.Kind.UNIT_BOOK else "全部项目"
+    job.filename = f"{job.budget_year.year}-{job.unit.name}-{what}.{extension}"
     job.file.save(f"{job.pk}.{extension}", ContentFile(content), save=False)
     job.status = ExportJob.Status.DONE
     job.done = job.total

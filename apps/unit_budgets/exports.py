@@ -84,7 +84,7 @@ def book_html(book: Book) -> str:
     )
 
 
-def book_pdf(book: Book) -> bytes:
+def book_pdf(book: Book, progress=None) -> bytes:
     """The whole book as one PDF: the unit's part, then every project's three sheets.
 
     Projects are laid out in chunks, as ``apps.exports.pdf.unit_pdf`` does, to bound the
@@ -95,11 +95,15 @@ def book_pdf(book: Book) -> bytes:
 
     writer = PdfWriter()
     writer.append(BytesIO(html_to_pdf(book_html(book))))
+    done = 0
     for chunk in batched(book.projects, UNIT_PDF_CHUNK):
         documents = [HTML(string=project_html(project_for_export(p.pk))).render() for p in chunk]
         pages = [page for document in documents for page in document.pages]
         writer.append(BytesIO(documents[0].copy(pages).write_pdf()))
         del documents, pages
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

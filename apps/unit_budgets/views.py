@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from apps.budgets.models import BudgetYear
+from apps.exports.forms import UnitExportForm
 from apps.projects.permissions import visible_units
 from apps.unit_budgets import exports
 from apps.unit_budgets.explanation import Explanation
@@ -56,6 +57,7 @@ def unit_budget_detail(request, unit_id, year):
             "findings": findings,
             "n_errors": sum(f.is_error for f in findings),
             "can_edit": can_edit_unit_budget(request.user, book.unit),
+            "book_export": UnitExportForm(initial={"unit": book.unit.pk, "year": book.year}),
         },
     )
 

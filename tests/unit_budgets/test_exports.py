@@ -117,3 +117,31 @@ def test_whole_book_pdf(client_a, book_004, unit_a):
         assert "财政项目支出绩效目标申报表（项目总体情况）" in text[start - 200 :]
     assert text.count("项目支出绩效目标申报表(制度保障)") == 2
     assert len(pages) >= 14
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whole_book_pdf_as_a_background_job(client_a, book_004, unit_a):
+    """The unit page starts the book as a job (22 projects take a while); the worker makes
+    it and the download is the book, projects included."""
+    from django.core.management import call_command
+
+    from apps.exports.models import ExportJob
+
+    projects = [load_project_file(PROJECTS / f"004{x}.json") for x in "ab"]
+    page = client_a.get(reverse("unit_budgets:detail", args=[unit_a.pk, 2020])).content.decode()
+    assert 'value="unit_book"' in page
+    response = client_a.post(
+        reverse("exports:unit_start"), {"unit": unit_a.pk, "year": 2020, "kind": "unit_book"}
+    )
+    job = ExportJob.objects.get(kind=ExportJob.Kind.UNIT_BOOK)
+    assert response.status_code == 302 and job.status == ExportJob.Status.QUEUED
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    state = client_a.get(reverse("exports:job_status", args=[job.pk])).json()
+    assert (state["status"], state["done"], state["total"]) == ("done", 2, 2)
+    content = b"".join(client_a.get(state["download"]).streaming_content)
+    text = "".join(pdf_pages(content))
+    assert "2020年单位财务收支预算总表" in text
+    for project in projects:
+        assert project.name in text
+    job.refresh_from_db()
+    assert job.filename == "2020-上海市闵行区教育学院-单位预算.pdf"
