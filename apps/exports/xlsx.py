@@ -435,7 +435,18 @@ def metadata_rows(project: Project) -> list[tuple[str, object]]:
         ("budget_year", project.budget_year.year),
         ("project_name", project.name),
         ("project_pk", project.pk),
+        *total_source_rows(1, project),
         ("exported_at", timezone.now().isoformat(timespec="seconds")),
+    ]
+
+
+def total_source_rows(index: int, project: Project) -> list[tuple[str, object]]:
+    """Where the project's 金额合计 came from: the sheet prints the computed sum, so a
+    金额合计 kept as an original sheet printed it (原表填写/原表空白) travels here."""
+    declared = project.declared_total
+    return [
+        (f"total_source_{index}", project.total_source),
+        (f"declared_total_{index}", None if declared is None else str(declared)),
     ]
 
 
@@ -487,6 +498,7 @@ def unit_workbook(unit, budget_year, projects, progress=lambda done: None) -> by
             ("budget_year", budget_year.year),
             ("project_count", len(projects)),
             *[(f"project_{i}", p.name) for i, p in enumerate(projects, start=1)],
+            *[row for i, p in enumerate(projects, start=1) for row in total_source_rows(i, p)],
             ("exported_at", timezone.now().isoformat(timespec="seconds")),
         ],
     )

@@ -227,7 +227,7 @@ def build_plan(
                 "项目名称",
             )
         seen_names.setdefault(key, p.index)
-        projects.append(_project_plan(p, parsed.layout, info, existing.get(key), user))
+        projects.append(_project_plan(p, parsed.layout, info, existing.get(key), user, meta))
     return {
         "layout": parsed.layout,
         "meta": {
@@ -239,7 +239,9 @@ def build_plan(
     }
 
 
-def _project_plan(p: ParsedProject, layout: str, info, existing: Project | None, user) -> dict:
+def _project_plan(
+    p: ParsedProject, layout: str, info, existing: Project | None, user, meta: dict
+) -> dict:
     data = {
         "fields": {name: to_json(p.fields.get(name)) for name in FIELDS if name in p.fields},
         "indicators": [{k: row[k] for k in IND_KEYS} for row in p.indicators],
@@ -247,7 +249,7 @@ def _project_plan(p: ParsedProject, layout: str, info, existing: Project | None,
         "docs": [{k: row[k] for k in DOC_KEYS} for row in p.docs],
         "sub_projects": p.sub_projects,
     }
-    source, declared = _total_source(p, layout, existing)
+    source, declared = _total_source(p, layout, existing, meta)
     data["fields"]["total_source"], data["fields"]["declared_total"] = source, to_json(declared)
     for name in FIELDS:
         data["fields"].setdefault(name, None if name in MONEY_FIELDS | DATE_FIELDS else "")
@@ -320,7 +322,20 @@ def count_dicts(findings: list[dict]) -> tuple[int, int]:
     return errors, len(findings) - errors
 
 
-def _total_source(p: ParsedProject, layout: str, existing: Project | None):
+def _exported_total_source(p: ParsedProject, meta: dict):
+    """The 金额合计来源 our export recorded for this project, if any (metadata)."""
+    source = meta.get(f"total_source_{p.index}")
+    if source not in (Project.TotalSource.TYPED, Project.TotalSource.BLANK):
+        return None
+    raw = meta.get(f"declared_total_{p.index}")
+    try:
+        declared = Decimal(str(raw)) if raw not in (None, "") else None
+    except ArithmeticError:
+        return None
+    return source, declared
+
+
+def _total_source(p: ParsedProject, layout: str, existing: Project | None, meta: dict):
     """Where 金额合计 comes from once imported.
 
     The official template's 金额合计 was typed by the unit: it is kept as printed (blank
@@ -329,17 +344,18 @@ def _total_source(p: ParsedProject, layout: str, existing: Project | None):
     computes it and an existing one keeps what it had (e.g. the 原表金额合计 of a sheet
     imported earlier). A 金额合计 changed in Excel is kept as typed, to be reported."""
     computed = Project.TotalSource.COMPUTED.value
+    exported = _exported_total_source(p, meta) if layout == LAYOUT_EXPORT else None
     if not p.total_found:
         if layout == LAYOUT_EXPORT and existing is not None:
             return existing.total_source, existing.declared_total
-        return computed, None
+        return exported or (computed, None)
     if p.printed_total is None:
         return Project.TotalSource.BLANK.value, None
     lines_total = sum((row["amount"] or Decimal("0") for row in p.lines), Decimal("0"))
     if layout == LAYOUT_EXPORT and p.printed_total == lines_total:
         if existing is not None:
             return existing.total_source, existing.declared_total
-        return computed, None
+        return exported or (computed, None)
     return Project.TotalSource.TYPED.value, p.printed_total
 
 

@@ -147,6 +147,8 @@ def test_sheet_names_and_hidden_metadata(exported):
         "budget_year": project.budget_year.year,
         "project_name": project.name,
         "project_pk": project.pk,
+        "total_source_1": project.total_source,
+        "declared_total_1": None if project.declared_total is None else str(project.declared_total),
     }
 
 
