@@ -211,71 +211,137 @@ def _update(p: dict, project: Project) -> Project:
             order += 1
     for table in ("indicators", "lines", "docs"):
         if old[table] != data[table]:
-            getattr(project, _RELATED[table]).all().delete()
-            _create_rows(table, project, p, subs)
+            _sync_rows(table, project, p, subs)
     return project
+
+
+# What a row holds, and what names it: an incoming row takes over an existing row with the
+# same content (only moved), else one with the same name (edited), so rows keep their ids —
+# review comments stay at their row and the history shows the cell that changed, not a
+# deleted and a new row.
+_CONTENT = {
+    "indicators": ("level2_id", "name", "target_raw", "remark", "sub_project_id"),
+    "lines": (
+        "sub_project_id",
+        "item_name",
+        "content",
+        "detail",
+        "amount",
+        "unit_price",
+        "price_basis",
+        "quantity",
+        "quantity_basis",
+        "remark",
+    ),
+    "docs": (
+        "sub_project_id",
+        "category",
+        "title",
+        "measures",
+        "stage_planning",
+        "stage_implementation",
+        "stage_closing",
+    ),
+}
+_NAME = {
+    "indicators": ("level2_id", "name"),
+    "lines": ("item_name", "content", "detail"),
+    "docs": ("category", "title"),
+}
+
+
+def _sync_rows(table: str, project: Project, p: dict, subs: dict) -> None:
+    """Make the table's rows what the workbook says, touching only what differs."""
+    content, name = _CONTENT[table], _NAME[table]
+
+    def values(row, fields):
+        return tuple(getattr(row, f) for f in fields)
+
+    existing = list(getattr(project, _RELATED[table]).all())
+    unmatched = list(existing)
+    to_create = []
+    for incoming in _new_rows(table, project, p, subs):
+        match = next(
+            (r for r in unmatched if values(r, content) == values(incoming, content)), None
+        ) or next((r for r in unmatched if values(r, name) == values(incoming, name)), None)
+        if match is None:
+            to_create.append(incoming)
+            continue
+        unmatched.remove(match)
+        if values(match, content) == values(incoming, content) and match.order == incoming.order:
+            continue
+        for field in (*content, "order"):
+            setattr(match, field, getattr(incoming, field))
+        if table == "indicators":
+            indicator_apply_target(indicator=match)
+        match.save()
+    if unmatched:
+        type(existing[0]).objects.filter(pk__in=[r.pk for r in unmatched]).delete()
+    if to_create:
+        type(to_create[0]).objects.bulk_create(to_create)
 
 
 _RELATED = {"indicators": "indicators", "lines": "budget_lines", "docs": "rule_documents"}
 
 
 def _create_rows(table: str, project: Project, p: dict, subs: dict) -> None:
+    rows = _new_rows(table, project, p, subs)
+    if rows:
+        type(rows[0]).objects.bulk_create(rows)
+
+
+def _new_rows(table: str, project: Project, p: dict, subs: dict) -> list:
+    """The table's rows as the workbook has them: unsaved model instances in order."""
     rows = p["data"][table]
 
     def sub(row):
         return subs.get(row["sub_project"]) if row["sub_project"] else None
 
     if table == "indicators":
-        Indicator.objects.bulk_create(
-            [
-                indicator_apply_target(
-                    indicator=Indicator(
-                        project=project,
-                        level2_id=p["level2_ids"][i],
-                        name=row["name"],
-                        target_raw=row["target_raw"],
-                        remark=row["remark"],
-                        order=i,
-                        sub_project=sub(row),
-                    )
-                )
-                for i, row in enumerate(rows)
-            ]
-        )
-    elif table == "lines":
-        BudgetLine.objects.bulk_create(
-            [
-                BudgetLine(
+        return [
+            indicator_apply_target(
+                indicator=Indicator(
                     project=project,
-                    order=i,
-                    sub_project=sub(row),
-                    item_name=row["item_name"],
-                    content=row["content"],
-                    detail=row["detail"],
-                    amount=money_or_none(row["amount"]),
-                    unit_price=money_or_none(row["unit_price"]),
-                    price_basis=row["price_basis"],
-                    quantity=money_or_none(row["quantity"]),
-                    quantity_basis=row["quantity_basis"],
+                    level2_id=p["level2_ids"][i],
+                    name=row["name"],
+                    target_raw=row["target_raw"],
                     remark=row["remark"],
-                )
-                for i, row in enumerate(rows)
-            ]
-        )
-    else:
-        RuleDocument.objects.bulk_create(
-            [
-                RuleDocument(
-                    project=project,
                     order=i,
                     sub_project=sub(row),
-                    category=row["category"],
-                    title=row["title"],
-                    measures=row["measures"],
-                    stage_planning=row["stages"][0],
-                    stage_implementation=row["stages"][1],
-                    stage_closing=row["stages"][2],
                 )
-                for i, row in enumerate(rows)
-            ]
-        )
+            )
+            for i, row in enumerate(rows)
+        ]
+    elif table == "lines":
+        return [
+            BudgetLine(
+                project=project,
+                order=i,
+                sub_project=sub(row),
+                item_name=row["item_name"],
+                content=row["content"],
+                detail=row["detail"],
+                amount=money_or_none(row["amount"]),
+                unit_price=money_or_none(row["unit_price"]),
+                price_basis=row["price_basis"],
+                quantity=money_or_none(row["quantity"]),
+                quantity_basis=row["quantity_basis"],
+                remark=row["remark"],
+            )
+            for i, row in enumerate(rows)
+        ]
+    else:
+        return [
+            RuleDocument(
+                project=project,
+                order=i,
+                sub_project=sub(row),
+                category=row["category"],
+                title=row["title"],
+                measures=row["measures"],
+                stage_planning=row["stages"][0],
+                stage_implementation=row["stages"][1],
+                stage_closing=row["stages"][2],
+            )
+            for i, row in enumerate(rows)
+        ]

@@ -1,6 +1,7 @@
 """Export → import gives back every field, indicator, budget line, rule document and
 sub-project: as new projects in another unit and year, and as an update of the project."""
 
+import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -170,3 +171,33 @@ def test_changed_cell_in_excel_shows_old_and_new_then_updates(unit_a, alice):
     assert project.leader == "李四"
     assert project.indicators.get(name="学校安保负责人满意度").target_raw == "≥95%"
     assert project.indicators.get(name="学校安保负责人满意度").target_number == Decimal("95")
+
+
+def test_an_update_edits_rows_in_place_so_comments_and_history_stay_precise(alice, project):
+    """Changing one 目标值 in Excel changes that cell of that row: the row keeps its id (a
+    reviewer's comment on it stays in place) and the history records one change."""
+    from openpyxl import load_workbook
+
+    from apps.reviews.models import Change
+
+    indicator_ids = set(project.indicators.values_list("pk", flat=True))
+    line_ids = set(project.budget_lines.values_list("pk", flat=True))
+    target = project.indicators.get(name="学校安保负责人满意度")
+    wb = load_workbook(io.BytesIO(export_project(project)))
+    ws = wb["绩效目标"]
+    [cell] = [c for row in ws.iter_rows() for c in row if c.value == target.target_raw]
+    cell.value = "≥95%"
+    out = io.BytesIO()
+    wb.save(out)
+    changes_before = Change.objects.filter(project=project).count()
+
+    import_into(out.getvalue(), user=alice, unit=project.unit, year=project.budget_year)
+
+    assert set(project.indicators.values_list("pk", flat=True)) == indicator_ids
+    assert set(project.budget_lines.values_list("pk", flat=True)) == line_ids
+    target.refresh_from_db()
+    assert target.target_raw == "≥95%" and target.target_number == Decimal("95")
+    new = Change.objects.filter(project=project).order_by("id")[changes_before:]
+    assert [(c.key, c.old, c.new, c.source) for c in new] == [
+        (f"indicators.{target.pk}.target", "≥90%", "≥95%", "导入")
+    ]
