@@ -123,7 +123,13 @@ _MAIL_OPTIONS = (
 )
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "绩效目标申报 <noreply@localhost>")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address users reach the site at, for links in e-mails; required outside DEBUG, since
+# a forgotten setting would send links to localhost.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else None)
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off (e.g. https://jx.example.gov.cn)"
+    )
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

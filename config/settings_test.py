@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import DATABASE_URL  # noqa: E402

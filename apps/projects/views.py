@@ -211,8 +211,10 @@ def project_sub_projects(request, pk):
         request.POST or None, queryset=project.sub_projects.all(), prefix="sub"
     )
     revision = project.revision
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST":
         expected = RevisionForm(request.POST).expected()
+        revision = expected if expected >= 0 else revision  # refused input keeps its base
+    if request.method == "POST" and formset.is_valid():
         try:
             sub_projects_save(
                 project=project, formset=formset, actor=request.user, expected_revision=expected
@@ -251,33 +253,37 @@ def project_sheet(request, pk, sheet):
     allowed, reason = can_edit(request.user, project)
     page, revision, changed_meanwhile = None, project.revision, []
     if request.method == "POST":
-        if not allowed:
-            messages.error(request, reason)
-            return redirect("projects:sheet", pk=pk, sheet=sheet)
         # The forms write into the instance they are given; the page header keeps showing
         # the saved project if the input is refused.
         page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
         expected = RevisionForm(request.POST).expected()
-        if page.is_valid:
+        revision = expected if expected >= 0 else revision
+        if not allowed:
+            # E.g. a colleague submitted meanwhile: nothing is saved, but what was typed
+            # stays on the page to be copied.
+            messages.error(request, f"{reason}您的输入仍在本页，没有保存。")
+        elif page.is_valid:
             try:
                 SHEET_SAVERS[sheet](page, actor=request.user, expected_revision=expected)
             except StaleRevision as exc:
                 revision = exc.current
-                changed_meanwhile = list(
-                    project.changes.filter(revision__gt=expected).select_related("actor")[:100]
-                )
+                changed_meanwhile = _changes_since(project, expected)
                 messages.error(request, STALE_MESSAGE)
             except WriteRefused as exc:
-                messages.error(request, str(exc))
-                return redirect("projects:sheet", pk=pk, sheet=sheet)
+                allowed, reason = False, str(exc)
+                messages.error(request, f"{reason}您的输入仍在本页，没有保存。")
             else:
                 messages.success(request, _saved_message(page.project))
                 return redirect("projects:sheet", pk=pk, sheet=sheet)
         else:
-            revision = expected if expected >= 0 else revision
             messages.error(request, "有输入无法保存，请按标红处修改；本页内容均已保留，尚未保存。")
+            if expected != project.revision:
+                changed_meanwhile = _changes_since(project, expected)
+                messages.warning(
+                    request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
+                )
     page = page or build_page(project, sheet)
-    if not allowed:
+    if not allowed and request.method != "POST":
         for form in page.forms.values():
             for f in getattr(form, "forms", [form]):
                 for field in f.fields.values():
@@ -307,6 +313,13 @@ def project_sheet(request, pk, sheet):
             else None,
         },
     )
+
+
+def _changes_since(project, revision: int) -> list:
+    """What others saved after the revision a page was read at (none known if unknown)."""
+    if revision < 0:
+        return []
+    return list(project.changes.filter(revision__gt=revision).select_related("actor")[:100])
 
 
 STALE_MESSAGE = (

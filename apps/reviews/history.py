@@ -95,6 +95,7 @@ def project_snapshot(project: Project) -> dict:
         "indicators": [
             {
                 "id": ind.id,
+                "l2": ind.level2_id,
                 "level1": ind.level2.level1.name,
                 "level2": ind.level2.name,
                 "name": ind.name,
@@ -188,7 +189,10 @@ def snapshot_diff(old: dict, new: dict) -> list[Difference]:
                     )
                 )
                 continue
+            same_level = "l2" in row and before.get("l2") == row["l2"]
             for column, column_label in columns.items():
+                if same_level and column in ("level1", "level2"):
+                    continue  # a level renamed by an administrator is not this row's change
                 if before.get(column, "") != row.get(column, ""):
                     diffs.append(
                         Difference(

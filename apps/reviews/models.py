@@ -182,6 +182,7 @@ class FilingRound(models.Model):
             models.CheckConstraint(
                 condition=models.Q(opens_on__lte=models.F("closes_on")),
                 name="filing_round_opens_before_close",
+                violation_error_message="开始日期不能晚于截止日期。",
             )
         ]
         verbose_name = verbose_name_plural = "申报批次"

@@ -157,6 +157,8 @@ def project_adjust(*, project: Project, actor: User, reason: str) -> Project:
     project = _lock(project)
     _check("adjust", actor, project)
     project.adjustment += 1
+    # The grade belongs to the approved version (kept on it); the adjustment gets its own.
+    project.grade, project.approved_at = "", None
     _move(project, actor=actor, action=Action.ADJUST, to=Status.ADJUSTING, reason=reason)
     return project
 
@@ -227,7 +229,7 @@ def _notify(users, project: Project, verb: str, message: str) -> None:
     def send():
         try:
             send_mail(
-                subject=f"[绩效目标申报] {message}"[:120],
+                subject=" ".join(f"[绩效目标申报] {message}".split())[:120],  # one line
                 message=f"{message}\n\n查看项目：{link}\n",
                 from_email=None,
                 recipient_list=recipients,

@@ -132,7 +132,7 @@ def project_history(request, pk):
         {
             "project": project,
             "changes": changes,
-            "events": project.events.select_related("actor", "version"),
+            "events": project.events.select_related("actor", "version").defer("version__data"),
             "sheet_labels": SHEET_LABELS,
         },
     )
@@ -140,7 +140,7 @@ def project_history(request, pk):
 
 def project_versions(request, pk):
     project = get_project_for_user(request.user, pk)
-    versions = list(project.versions.select_related("created_by").defer("data"))
+    versions = list(project.versions.select_related("created_by").defer("data").order_by("-number"))
     return render(request, "reviews/versions.html", {"project": project, "versions": versions})
 
 
