@@ -138,6 +138,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# django-import-export checks no model permission unless told: importing needs the
+# model's change permission, exporting its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 # Formsets of a large 类项目 sheet: 60 indicators + 40 lines, each with ~10 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 

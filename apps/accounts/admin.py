@@ -14,3 +14,7 @@ class UserAdmin(ImportExportMixin, BaseUserAdmin):
     add_fieldsets = [*BaseUserAdmin.add_fieldsets, ("申报角色", {"fields": ["role", "unit"]})]
     # Users' units and roles in and out as a spreadsheet; never passwords.
     resource_classes = [UserResource]
+
+    def has_import_permission(self, request):
+        # A users file sets roles and who may log in: superusers only.
+        return request.user.is_superuser and super().has_import_permission(request)

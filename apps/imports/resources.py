@@ -3,6 +3,7 @@ roles, indicator taxonomies. Columns are named in Chinese, choices and flags are
 as people read them (主管部门, 填报人, 是/否), and a bad row says in Chinese what is wrong.
 Passwords never leave or enter through these files."""
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from apps.accounts.models import User
@@ -11,6 +12,10 @@ from apps.units.models import Unit
 
 YES = {"是", "1", "true", "TRUE", "True", "√", "✓", "Y", "y", "yes"}
 NO = {"否", "0", "false", "FALSE", "False", "×", "N", "n", "no", ""}
+
+
+def is_blank_cell(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class ChoiceWidget(widgets.Widget):
@@ -136,12 +141,29 @@ class UserResource(resources.ModelResource):
             # A new user sets a password through the admin or a reset, never a file.
             instance.set_unusable_password()
 
-    def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        if not instance.username:
-            from django.core.exceptions import ValidationError
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A blank 启用 cell leaves the account as it is (a new one is active): a column
+        # left empty must not lock everyone out.
+        if field.attribute == "is_active" and is_blank_cell(row.get(field.column_name)):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
-            raise ValidationError({"username": "用户名不能为空。"})
+    def import_instance(self, instance, row, **kwargs):
+        was_role = instance.role if instance.pk else None
+        was_active = instance.is_active if instance.pk else False
+        super().import_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        errors = {}
+        if not instance.username:
+            errors["username"] = "用户名不能为空。"
+        superuser = user is not None and user.is_superuser
+        if instance.role == User.Role.ADMIN and was_role != User.Role.ADMIN and not superuser:
+            errors["role"] = "只有超级管理员可以通过导入设置“管理员”角色。"
+        oneself = user is not None and instance.pk is not None and instance.pk == user.pk
+        if was_active and not instance.is_active and (instance.is_superuser or oneself):
+            errors["is_active"] = "不能通过导入停用超级管理员或您自己的账号。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class TaxonomyResource(resources.ModelResource):
