@@ -20,10 +20,26 @@ class ClassificationCodeAdmin(ImportExportModelAdmin):
     list_filter = ["budget_year", "kind"]
     search_fields = ["code", "name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A code in use keeps its year, kind and number: entries point at it. Its name
+        # may be corrected.
+        if obj is not None and obj.in_use():
+            return ["budget_year", "kind", "code"]
+        return []
+
 
 class _Inline(admin.TabularInline):
+    """Shown for reference only: entries are written on the unit's budget page, whose
+    service checks each code's year, kind and level."""
+
     extra = 0
-    autocomplete_fields = ["code"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class RevenueInline(_Inline):

@@ -16,7 +16,12 @@ TERMS = [
     "（二）项目支出预算：是区级预算主管部门及所属预算单位为完成行政工作任务、事业发展目标或政府发展"
     "战略、特定目标，在基本支出之外编制的年度支出计划。",
     "（三）“三公”经费：是与区级财政有经费领拨关系的部门及其下属预算单位使用区级财政拨款安排的因公"
-    "出国（境）费、公务用车购置及运行费、公务接待费。",
+    "出国（境）费、公务用车购置及运行费、公务接待费。其中：因公出国（境）费主要安排机关及下属预算单位"
+    "人员的国际合作交流、重大项目洽谈、境外培训研修等的国际旅费、国外城市间交通费、住宿费、伙食费、"
+    "培训费、公杂费等支出；公务接待费主要安排全国性专业会议、国家重大政策调研、专项检查以及外事团组"
+    "接待交流等执行公务或开展业务所需住宿费、交通费、伙食费等支出；公务用车购置及运行费主要安排编制内"
+    "公务车辆的报废更新，以及用于安排市内因公出差、公务文件交换、日常工作开展等所需公务用车燃料费、"
+    "维修费、过路过桥费、保险费等支出。",
     "（四）机关运行经费：指行政单位和参照公务员法管理的事业单位使用一般公共预算财政拨款安排的基本"
     "支出中的日常公用经费支出。",
 ]
@@ -64,8 +69,11 @@ class Change:
         return text
 
 
-def _because(reason: str) -> str:
-    return f"，主要原因是{reason}" if reason else ""
+def _because(reason: str, change: "Change") -> str:
+    """The unit's typed reason, attached only to a change that was computed."""
+    if not reason or change.previous is None or change.current == change.previous:
+        return ""
+    return f"，主要原因是{reason}"
 
 
 @dataclass
@@ -162,9 +170,9 @@ class Explanation:
             f"{fmt_wan(wan(self.general))}万元，政府性基金拨款支出预算{fmt_wan(wan(self.fund))}万元，"
             f"本单位{y}年无国有资本经营预算财政拨款安排的预算。财政拨款支出预算中，基本支出预算"
             f"{fmt_wan(wan(self.basic.current))}万元，{self.basic.words(y, True)}"
-            f"{_because(b.reason_basic if b else '')}；项目支出预算"
+            f"{_because(b.reason_basic if b else '', self.basic)}；项目支出预算"
             f"{fmt_wan(wan(self.project.current))}万元，{self.project.words(y, True)}"
-            f"{_because(b.reason_project if b else '')}。财政拨款支出主要内容如下："
+            f"{_because(b.reason_project if b else '', self.project)}。财政拨款支出主要内容如下："
         )
         items = [
             f"{i}、“{name}”科目{fmt_wan(wan(amount))}万元{'，' + purpose if purpose else ''}。"
@@ -179,18 +187,20 @@ class Explanation:
         three = [
             f"{y}年“三公”经费预算数为{fmt_wan(wan(t.total))}万元，{ch['total'].words(y, False)}。其中：",
             f"（一）因公出国（境）费{fmt_wan(wan(t.abroad))}万元，{ch['abroad'].words(y, False)}"
-            f"{_because(b.reason_abroad if b else '')}。",
+            f"{_because(b.reason_abroad if b else '', ch['abroad'])}。",
             f"（二）公务用车购置及运行费{fmt_wan(wan(t.vehicle))}万元，"
-            f"{ch['vehicle'].words(y, False)}{_because(b.reason_vehicle if b else '')}。",
+            f"{ch['vehicle'].words(y, False)}{_because(b.reason_vehicle if b else '', ch['vehicle'])}。",
             f"（三）公务接待费{fmt_wan(wan(t.reception))}万元，{ch['reception'].words(y, False)}"
-            f"{_because(b.reason_reception if b else '')}。",
+            f"{_because(b.reason_reception if b else '', ch['reception'])}。",
         ]
+        office = Change(t.office_running, self._prev("prev_office_running"))
         if t.office_running:
-            office = Change(t.office_running, self._prev("prev_office_running"))
             running = [
                 f"{y}年本单位机关运行经费预算{fmt_wan(wan(t.office_running))}万元，"
                 f"{office.words(y, True)}。"
             ]
+        elif office.previous:  # down to nothing: the decrease is still news
+            running = [f"{y}年本单位无机关运行经费，{office.words(y, False)}。"]
         else:
             running = [f"{y}年本单位无机关运行经费。"]
         total, goods, works, services = self.procurement

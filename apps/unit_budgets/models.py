@@ -69,6 +69,13 @@ class ClassificationCode(models.Model):
     def parent_code(self) -> str | None:
         return self.code[:-2] if len(self.code) > 3 else None
 
+    def in_use(self) -> bool:
+        """Whether any unit's budget entry points at this code."""
+        return any(
+            model.objects.filter(code=self).exists()
+            for model in (RevenueEntry, ExpenditureEntry, EconomicEntry)
+        )
+
     @property
     def parts(self) -> tuple[str, str, str]:
         """The code as printed in the 类 | 款 | 项 columns: ("205", "08", "01")."""

@@ -64,3 +64,32 @@ class ClassificationCodeResource(resources.ModelResource):
         # A file with a bad row imports nothing: a year's list is all or nothing.
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        """Refuse a file with a 款 or 项 whose 类 or 款 is neither in it nor stored: the
+        tables print every code under its parent."""
+        super().before_import(dataset, **kwargs)
+        rows = []
+        for row in dataset.dict:
+            try:
+                year = int(row.get("预算年度"))
+                kind = KindWidget().clean(row.get("分类"))
+            except (TypeError, ValueError):
+                continue  # the row's own error is reported by the import itself
+            rows.append((year, kind, CodeWidget().clean(row.get("科目编码"))))
+        known = set(rows) | set(
+            ClassificationCode.objects.filter(
+                budget_year__year__in={r[0] for r in rows}
+            ).values_list("budget_year__year", "kind", "code")
+        )
+        orphans = [
+            f"{year} 年 {code}（缺少上级科目 {code[:-2]}）"
+            for year, kind, code in rows
+            if len(code) > 3 and (year, kind, code[:-2]) not in known
+        ]
+        if orphans:
+            raise ValueError(
+                "以下科目没有上级科目，整个文件未导入："
+                + "；".join(orphans[:20])
+                + ("……" if len(orphans) > 20 else "")
+            )

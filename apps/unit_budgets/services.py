@@ -60,6 +60,22 @@ def classification_codes_load_all() -> int:
     return sum(classification_codes_load(path) for path in CODES_FIXTURES)
 
 
+class StaleBudget(Exception):
+    """The budget was saved by someone else after the page being saved was read."""
+
+    def __init__(self, budget: UnitBudget):
+        super().__init__("在您打开本页之后，本单位预算已被修改。")
+        self.budget = budget
+
+
+def budget_version(budget: UnitBudget | None) -> str:
+    """The token a page carries of the budget it shows: when it was last saved ("" if the
+    unit has not filed one yet)."""
+    if budget is None or budget.pk is None or budget.updated_at is None:
+        return ""
+    return budget.updated_at.isoformat()
+
+
 @transaction.atomic
 def unit_budget_replace(
     *,
@@ -70,6 +86,7 @@ def unit_budget_replace(
     expenditures: list[dict],
     economics: list[dict],
     actor: User | None = None,
+    expected_version: str | None = None,
 ) -> UnitBudget:
     """Write a unit's budget of a year: the scalar ``fields`` and every entry row.
 
@@ -79,9 +96,12 @@ def unit_budget_replace(
     the forms have checked them, and the check is repeated here so that no caller can
     file a code of another year or level.
     """
-    budget, _ = UnitBudget.objects.select_for_update().get_or_create(
+    budget, created = UnitBudget.objects.select_for_update().get_or_create(
         unit=unit, budget_year=budget_year
     )
+    stale = budget_version(budget) != expected_version
+    if expected_version is not None and not created and stale:
+        raise StaleBudget(budget)
     for name, value in fields.items():
         setattr(budget, name, value)
     budget.updated_by = actor

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 
 from apps.budgets.models import BudgetYear
 from apps.exports.forms import UnitExportForm
@@ -16,7 +17,7 @@ from apps.unit_budgets.models import UnitBudget
 from apps.unit_budgets.permissions import can_edit_unit_budget, get_unit_year_for_user
 from apps.unit_budgets.rules import check_budget
 from apps.unit_budgets.selectors import book_for
-from apps.unit_budgets.services import unit_budget_replace
+from apps.unit_budgets.services import StaleBudget, budget_version, unit_budget_replace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,20 +72,35 @@ def unit_budget_edit(request, unit_id, year):
             raise PermissionDenied(allowed[1])
         form = UnitBudgetForm(request.POST, instance=book.budget or UnitBudget())
         formsets = entry_formsets(book, request.POST)
+        version = request.POST.get("version", "")
         if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
-            unit_budget_replace(
-                unit=book.unit,
-                budget_year=book.budget_year,
-                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
-                revenues=formsets["rev"].entries(),
-                expenditures=formsets["exp"].entries(),
-                economics=formsets["eco"].entries(),
-                actor=request.user,
-            )
-            messages.success(request, "单位预算已保存。")
-            return redirect("unit_budgets:detail", unit_id=book.unit.pk, year=book.year)
-        messages.error(request, "有填写错误，未保存。请按各栏提示修改。")
+            try:
+                unit_budget_replace(
+                    unit=book.unit,
+                    budget_year=book.budget_year,
+                    fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+                    revenues=formsets["rev"].entries(),
+                    expenditures=formsets["exp"].entries(),
+                    economics=formsets["eco"].entries(),
+                    actor=request.user,
+                    expected_version=version,
+                )
+            except StaleBudget as exc:
+                who = exc.budget.updated_by.display_name if exc.budget.updated_by else "他人"
+                when = localtime(exc.budget.updated_at)
+                messages.error(
+                    request,
+                    f"没有保存：在您打开本页之后，{who}于 {when:%Y-%m-%d %H:%M} 保存了本单位预算。"
+                    "您的输入仍在本页；核对后再点“保存”，将以本页内容为准。",
+                )
+                version = budget_version(exc.budget)
+            else:
+                messages.success(request, "单位预算已保存。")
+                return redirect("unit_budgets:detail", unit_id=book.unit.pk, year=book.year)
+        else:
+            messages.error(request, "有填写错误，未保存。请按各栏提示修改。")
     else:
+        version = budget_version(book.budget)
         form = UnitBudgetForm(instance=book.budget or UnitBudget())
         formsets = entry_formsets(book)
     return render(
@@ -96,6 +112,7 @@ def unit_budget_edit(request, unit_id, year):
             "formsets": formsets,
             "helper": table_helper(),
             "can_edit": allowed,
+            "version": version,
         },
     )
 

@@ -7,7 +7,9 @@ from apps.unit_budgets.forms import UnitBudgetForm, entry_formsets
 def post_data(book, extra_rows: dict | None = None) -> dict:
     """Everything the entry page posts when saved unchanged; ``extra_rows`` adds new rows
     per prefix ("rev", "exp", "eco") as dicts of field → value."""
-    data = {}
+    from apps.unit_budgets.services import budget_version
+
+    data = {"version": budget_version(book.budget)}
     form = UnitBudgetForm(instance=book.budget)
     for name, field in form.fields.items():
         value = form.initial.get(name)

@@ -32,6 +32,7 @@ ROWS = [
     (2021, "功能分类", 205, "教育支出"),
     (2021, "功能分类", "205 03", "职业教育"),
     (2021, "功能分类", 2050302, "中等职业教育"),
+    (2021, "部门经济分类", "301", "工资福利支出"),
     (2021, "部门经济分类", "30101", "基本工资"),
 ]
 
@@ -49,17 +50,18 @@ def test_xlsx_import_creates_codes(year_2021):
     assert not result.has_errors() and not result.has_validation_errors()
     codes = ClassificationCode.objects.filter(budget_year=year_2021)
     assert sorted(codes.values_list("kind", "code", "name")) == [
+        ("economic", "301", "工资福利支出"),
         ("economic", "30101", "基本工资"),
         ("function", "205", "教育支出"),
         ("function", "20503", "职业教育"),
         ("function", "2050302", "中等职业教育"),
     ]
     # Imported again with a renamed code: renamed, not duplicated.
-    renamed = [*ROWS[:3], (2021, "部门经济分类", "30101", "基本工资（调整）")]
+    renamed = [*ROWS[:4], (2021, "部门经济分类", "30101", "基本工资（调整）")]
     ClassificationCodeResource().import_data(
         tablib.Dataset().load(xlsx(renamed), format="xlsx"), dry_run=False
     )
-    assert codes.count() == 4
+    assert codes.count() == 5
     assert codes.get(code="30101").name == "基本工资（调整）"
 
 
@@ -101,6 +103,50 @@ def test_import_through_the_admin_pages(client, year_2021):
         {**confirm.initial, "resource": "0"},
     )
     assert response.status_code == 302
-    assert ClassificationCode.objects.filter(budget_year=year_2021).count() == 4
+    assert ClassificationCode.objects.filter(budget_year=year_2021).count() == len(ROWS)
     listing = client.get(reverse("admin:unit_budgets_classificationcode_changelist"))
     assert "中等职业教育" in listing.content.decode()
+
+
+def test_a_code_without_its_parent_is_refused_and_nothing_is_imported(year_2021):
+    """A 项 whose 款 is neither in the file nor stored could not print under its parent."""
+    rows = [(2021, "功能分类", 205, "教育支出"), (2021, "功能分类", 2050302, "中等职业教育")]
+    result = ClassificationCodeResource().import_data(
+        tablib.Dataset().load(xlsx(rows), format="xlsx"), dry_run=False
+    )
+    assert result.has_errors()
+    messages = " ".join(str(e.error) for e in result.base_errors)
+    assert "2050302（缺少上级科目 20503）" in messages
+    assert not ClassificationCode.objects.filter(budget_year=year_2021).exists()
+    # With the parent stored earlier, the same 项 is accepted.
+    ClassificationCode.objects.create(
+        budget_year=year_2021, kind="function", code="205", name="教育支出"
+    )
+    ClassificationCode.objects.create(
+        budget_year=year_2021, kind="function", code="20503", name="职业教育"
+    )
+    result = ClassificationCodeResource().import_data(
+        tablib.Dataset().load(xlsx(rows[1:]), format="xlsx"), dry_run=False
+    )
+    assert not result.has_errors()
+
+
+def test_admin_shows_entries_read_only_and_keeps_codes_in_use(rf, budget_004):
+    """Entries are written on the unit's page (whose service checks each code); the admin
+    only shows them, and a code in use keeps its year, kind and number."""
+    from apps.unit_budgets.models import UnitBudget
+
+    request = rf.get("/")
+    request.user = factories.user("root", User.Role.ADMIN)
+    request.user.is_superuser = request.user.is_staff = True
+    budget_admin = admin.site._registry[UnitBudget]
+    for inline in budget_admin.get_inline_instances(request, budget_004):
+        assert not inline.has_add_permission(request, budget_004)
+        assert not inline.has_change_permission(request, budget_004)
+    code_admin = admin.site._registry[ClassificationCode]
+    used = budget_004.revenues.first().code
+    assert code_admin.get_readonly_fields(request, used) == ["budget_year", "kind", "code"]
+    unused = ClassificationCode.objects.create(
+        budget_year=used.budget_year, kind="economic", code="399", name="未用"
+    )
+    assert code_admin.get_readonly_fields(request, unused) == []

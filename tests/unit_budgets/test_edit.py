@@ -227,3 +227,33 @@ def test_too_long_input_is_refused_at_the_field(client_a, book_004, budget_004, 
 def test_out_of_range_ids_are_404(client_a, book_004):
     for args in ([book_004.unit.pk, 99999999999], [99999999999999999999, 2020]):
         assert client_a.get(reverse("unit_budgets:detail", args=args)).status_code == 404
+
+
+def test_a_save_from_a_stale_page_is_refused_and_the_input_kept(
+    client_a, book_004, budget_004, unit_a
+):
+    """Two people on the entry page: the later save does not silently overwrite."""
+    from django.test import Client
+
+    from apps.accounts.models import User
+    from tests import factories
+
+    head = factories.user("head", User.Role.UNIT_HEAD, unit_a)
+    other = Client()
+    other.force_login(head)
+    mine = post_data(book_004)
+    theirs = post_data(book_004)
+    theirs["vehicle_running"] = "1234.00"
+    assert other.post(_url(unit_a), theirs).status_code == 302
+    mine["reception"] = "99.00"
+    response = client_a.post(_url(unit_a), mine)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "没有保存" in body and 'value="99.00"' in body
+    budget = UnitBudget.objects.get(pk=budget_004.pk)
+    assert budget.vehicle_running == D("1234.00") and budget.reception != D("99.00")
+    # Saving the returned page again is deliberate, and goes through.
+    again = dict(mine)
+    again["version"] = body.split('name="version" value="')[1].split('"')[0]
+    assert client_a.post(_url(unit_a), again).status_code == 302
+    assert UnitBudget.objects.get(pk=budget_004.pk).reception == D("99.00")

@@ -125,3 +125,21 @@ def test_project_count_and_total_come_from_the_projects(book_004, unit_a):
 def test_change_words(current, previous, words):
     change = Change(D(current), None if previous is None else D(previous))
     assert change.words(2020, with_percent=True) == words
+
+
+def test_reasons_only_with_a_computed_change_and_a_fall_to_nothing_is_told(book_004):
+    """A typed reason explains a change: none without last year's figure; and 机关运行经费
+    that falls to 0 still reports the decrease."""
+    from apps.unit_budgets.explanation import Explanation
+    from apps.unit_budgets.selectors import book_for
+
+    budget = book_004.budget
+    budget.prev_basic = None
+    budget.reason_basic = "人员减少"
+    budget.office_running, budget.prev_office_running = Decimal("0"), Decimal("120000")
+    budget.save()
+    text = Explanation(book_for(book_004.unit, book_004.budget_year))
+    first = text.budget_paragraphs()[0]
+    assert "年预算数未填，未计算变化" in first and "人员减少" not in first
+    running = dict(text.other_paragraphs())
+    assert any("无机关运行经费，比2019年预算减少12" in p for ps in running.values() for p in ps)
