@@ -5,6 +5,7 @@ coordinate) instead of an exception, so one bad cell never hides the others.
 """
 
 import datetime
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -201,6 +202,17 @@ def as_text(value: Value | None, issues: Issues, sheet: str, column: str) -> str
             value.ref,
         )
         return ""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        # 1E400 in the file is read as infinity: nothing a person typed.
+        issues.add(
+            ERROR,
+            sheet,
+            f"此处应为文字，单元格却是数值 {raw!r}，不是有效数字。请改为文字后重新导入。",
+            value.row,
+            column,
+            value.ref,
+        )
+        return ""
     if isinstance(raw, int | float):
         text, why = _number_as_text(value)
         if text is None:
@@ -234,7 +246,7 @@ def as_amount(
         bad(f"{what}应为数字，单元格却是{'逻辑值' if isinstance(raw, bool) else '日期'}。")
         return None
     if isinstance(raw, int | float):
-        if isinstance(raw, float) and raw != raw:  # NaN
+        if isinstance(raw, float) and not math.isfinite(raw):  # 1E400 reads as inf
             bad(f"{what}不是有效数字。")
             return None
         number = _decimal_of_number(raw)

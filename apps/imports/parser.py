@@ -34,7 +34,7 @@ from apps.imports.cells import (
     norm,
 )
 from apps.imports.files import FileRefused
-from apps.projects.models import FUNDING_FIELDS, Project
+from apps.projects.models import FUNDING_FIELDS, Project, SubProject
 
 LAYOUT_EXPORT, LAYOUT_OFFICIAL = "export", "official"
 LAYOUT_LABELS = {LAYOUT_EXPORT: "本系统导出的工作簿", LAYOUT_OFFICIAL: "官方三张表模板"}
@@ -42,6 +42,10 @@ KIND_LABELS = {"overview": "项目总体情况", "goals": "绩效目标", "guara
 
 # Model field lengths a cell must fit (longer text is reported at its cell, not cut).
 MAX_LENGTHS = {f.name: f.max_length for f in Project._meta.fields if f.max_length}
+MAX_SUB_PROJECT = SubProject._meta.get_field("name").max_length
+# Fields of one line: spaces around them are typing noise, and a name kept with them
+# would not match the same project on the next import.
+SINGLE_LINE_FIELDS = {"name", "leader", "contact", "phone", "unit_head_name", "filler_name"}
 
 
 @dataclass
@@ -209,6 +213,19 @@ def split_tag(text: str) -> tuple[str, str]:
     return match.group(1).strip(), text[match.end() :]
 
 
+def _check_tag(sub: str, issues: Issues, sheet: str, row: int, label: str, cell) -> None:
+    """A 【】 sub-project name must fit SubProject.name; too long is an error at its cell."""
+    if len(sub) > MAX_SUB_PROJECT:
+        issues.add(
+            ERROR,
+            sheet,
+            f"【】中的子项目名称有 {len(sub)} 个字，超过上限 {MAX_SUB_PROJECT} 个字。",
+            row,
+            label,
+            cell.ref if cell is not None else "",
+        )
+
+
 def _inline(value: Value, text: str) -> Value:
     return Value(text, "@", value.row, value.col)
 
@@ -284,7 +301,9 @@ def parse_overview(grid: Grid, project: ParsedProject) -> None:
         elif key == "category":
             project.fields[key] = _category(value, issues, sheet)
         else:
-            project.fields[key] = _checked_text(value, issues, sheet, label, MAX_LENGTHS.get(key))
+            project.fields[key] = _checked_text(
+                value, issues, sheet, label, MAX_LENGTHS.get(key), strip=key in SINGLE_LINE_FIELDS
+            )
     if "name" in label_at and not project.name:
         cell = found.get("name") or label_at["name"]
         issues.add(ERROR, sheet, "项目名称为空，无法导入这个项目。", cell.row, "项目名称", cell.ref)
@@ -333,8 +352,10 @@ def _unrecognised(grid: Grid, value: Value, issues: Issues) -> None:
     )
 
 
-def _checked_text(value, issues, sheet, label, max_length=None) -> str:
+def _checked_text(value, issues, sheet, label, max_length=None, strip=False) -> str:
     text = as_text(value, issues, sheet, label)
+    if strip:
+        text = text.strip()
     if max_length and len(text) > max_length:
         issues.add(
             ERROR,
@@ -539,11 +560,7 @@ def _parse_indicators(grid: Grid, project: ParsedProject, head: int, end: int) -
                 cells["name"].ref,
             )
             name = name[:300]
-        if len(sub) > 100:
-            issues.add(
-                ERROR, sheet, "【】中的子项目名称超过 100 个字。", r, "三级目标", cells["name"].ref
-            )
-            sub = sub[:100]
+        _check_tag(sub, issues, sheet, r, "三级目标", cells["name"])
         project.indicators.append(
             {
                 "level1": level1,
@@ -596,6 +613,7 @@ def _parse_lines(grid: Grid, project: ParsedProject, head: int) -> None:
                 text = text[: LINE_LENGTHS[key]]
             line[key] = text
         line["sub_project"], line["content"] = split_tag(line["content"])
+        _check_tag(line["sub_project"], issues, sheet, r, "项目内容", cells.get("content"))
         line["amount"] = as_amount(cells.get("amount"), issues, sheet, "明细金额")
         line["unit_price"] = as_amount(cells.get("unit_price"), issues, sheet, "单价", "单价")
         line["quantity"] = as_amount(cells.get("quantity"), issues, sheet, "数量", "数量")
@@ -649,13 +667,14 @@ def parse_guarantees(grid: Grid, project: ParsedProject) -> str | None:
                 ERROR, sheet, "制度保障类别未填写（上方也没有可沿用的类别）。", r, "制度保障"
             )
         sub, title = split_tag(as_text(cells["title"], issues, sheet, "文件名称"))
+        _check_tag(sub, issues, sheet, r, "文件名称", cells["title"])
         project.docs.append(
             {
                 "category": category,
                 "title": title,
                 "measures": as_text(cells["measures"], issues, sheet, "具体措施"),
                 "stages": _stages(marks, issues, sheet),
-                "sub_project": sub[:100],
+                "sub_project": sub,
                 "row": r,
             }
         )
