@@ -1,11 +1,18 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import User
 from apps.core.reference import reference_load
 from apps.units.models import Unit
 from tests import factories
+
+# Property tests: the same examples on every run (a CI result that depends on luck helps
+# nobody); HYPOTHESIS_PROFILE=explore searches afresh each run, to hunt for new failures.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # Playwright drives Chromium from this process while live_server serves Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
