@@ -8,10 +8,13 @@ being inflated.
 
 import io
 import re
-import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
@@ -20,6 +23,10 @@ MAX_UNPACKED_BYTES = 80 * 1024 * 1024  # all of its parts, unpacked
 MAX_SHEETS = 300  # a unit of 99 projects: 3 sheets each, a summary and 元数据
 MAX_ROWS = 2000  # per sheet; the largest real 绩效目标 sheet has about 120
 MAX_COLUMNS = 60  # per sheet; the forms use 10
+# openpyxl builds an object for every cell of the file and of every merged or linked
+# range: these bound its memory before it reads anything (an exported project has ~500).
+MAX_CELLS_PER_SHEET = MAX_ROWS * MAX_COLUMNS
+MAX_CELLS = 500_000  # the whole workbook
 
 LIMITS_TEXT = (
     f"文件不超过 {MAX_BYTES // (1024 * 1024)} MB（解压后不超过 "
@@ -35,15 +42,33 @@ NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_ROW_RE = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_CELL_REF_RE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d+"')
+# The raw checks read tags, not a parsed tree: they must hold whatever the quoting (r="5",
+# r='5', r = "5"). Counting elements cannot be dodged; an attribute that is not plainly
+# a number or a reference (a character reference, &#50;001) is refused as damaged.
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL_TAG_RE = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_R_ATTR_RE = re.compile(rb"""(?<![\w:])r\s*=\s*(["'])(.*?)\1""", re.S)
+_REF_VALUE_RE = re.compile(rb"\$?([A-Za-z]{1,3})\$?(\d+)")
+_RANGE_TAG_RE = re.compile(rb"<(?:\w+:)?(?:mergeCell|hyperlink)\b([^>]*)>")
+_RANGE_ATTR_RE = re.compile(rb"""(?<![\w:])ref\s*=\s*(["'])(.*?)\1""", re.S)
 # A cell element with its content: <c r="B5" ...>...</c> (or self-closed, which has none).
 _CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF_ATTR_RE = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _HAS_FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b")
 _HAS_VALUE_RE = re.compile(rb"<(?:\w+:)?(?:v|is)\b[^>]*>\s*[^<\s]")
 _V_ELEMENT_RE = re.compile(rb"<(?:\w+:)?v\b")
-_STR_TYPE_RE = re.compile(rb'\bt="str"')
+_STR_TYPE_RE = re.compile(rb"""(?<![\w:])t\s*=\s*(["'])str\1""")
+
+DAMAGED = "文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。"
+# What zipfile and zlib raise on a damaged, encrypted or oddly compressed member.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+)
 
 
 class FileRefused(Exception):
@@ -79,12 +104,24 @@ def check_size(size: int) -> None:
         raise FileRefused("文件是空的（0 字节）。")
 
 
+def _read(z: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes; KeyError if there is none, FileRefused if it cannot be read."""
+    try:
+        return z.read(name)
+    except KeyError:
+        raise
+    except ZIP_ERRORS as exc:
+        raise FileRefused(DAMAGED) from exc
+
+
 def _sheet_parts(z: zipfile.ZipFile) -> list[SheetPart]:
     try:
-        book = ET.fromstring(z.read("xl/workbook.xml"))
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError) as exc:
+        book = fromstring(_read(z, "xl/workbook.xml"))
+        rels = fromstring(_read(z, "xl/_rels/workbook.xml.rels"))
+    except (KeyError, ParseError) as exc:
         raise FileRefused("文件不是有效的 Excel 工作簿（.xlsx）：缺少工作簿结构。") from exc
+    except DefusedXmlException as exc:  # entities, a DTD: nothing Excel writes
+        raise FileRefused(DAMAGED) from exc
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{NS_PKG_REL}Relationship")}
     parts = []
     for sheet in book.iter(f"{NS_MAIN}sheet"):
@@ -113,10 +150,10 @@ def check_package(data: bytes, filename: str = "") -> list[SheetPart]:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from exc
+    except ZIP_ERRORS as exc:
+        raise FileRefused(DAMAGED) from exc
     names = {i.filename for i in infos}
-    content_types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    content_types = _read(z, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
     if (
         any(n.lower().endswith("vbaproject.bin") for n in names)
         or b"macroEnabled" in content_types
@@ -144,21 +181,16 @@ def check_package(data: bytes, filename: str = "") -> list[SheetPart]:
             f"工作簿有 {len(parts)} 张工作表，超过上限 {MAX_SHEETS} 张。请分批导出后再导入。"
         )
     unreadable_formulas: list[str] = []
+    cells = 0
     for part in parts:
         try:
-            xml = z.read(part.path)
+            xml = _read(z, part.path)
         except KeyError as exc:
             raise FileRefused(f"工作表“{part.title}”已损坏，无法读取。") from exc
-        rows = [int(r) for r in _ROW_RE.findall(xml)]
-        if rows and max(rows) > MAX_ROWS:
+        cells += _check_sheet_size(part.title, xml)
+        if cells > MAX_CELLS:
             raise FileRefused(
-                f"工作表“{part.title}”有 {max(rows)} 行，超过上限 {MAX_ROWS} 行。"
-                "请删除表格下方多余的行后再导入。"
-            )
-        columns = {_column_number(c) for c in set(_CELL_REF_RE.findall(xml))}
-        if columns and max(columns) > MAX_COLUMNS:
-            raise FileRefused(
-                f"工作表“{part.title}”用到第 {max(columns)} 列，超过上限 {MAX_COLUMNS} 列。"
+                f"工作簿共有超过 {MAX_CELLS} 个单元格，超过上限。请删除多余的内容或分批导出后再导入。"
             )
         if _HAS_FORMULA_RE.search(xml):
             unreadable_formulas += [f"{part.title}!{ref}" for ref in _formulas_without_values(xml)]
@@ -174,6 +206,90 @@ def check_package(data: bytes, filename: str = "") -> list[SheetPart]:
     return parts
 
 
+def _too_many_rows(title: str, rows: int) -> FileRefused:
+    return FileRefused(
+        f"工作表“{title}”有 {rows} 行，超过上限 {MAX_ROWS} 行。请删除表格下方多余的行后再导入。"
+    )
+
+
+def _too_many_columns(title: str, column: int) -> FileRefused:
+    return FileRefused(f"工作表“{title}”用到第 {column} 列，超过上限 {MAX_COLUMNS} 列。")
+
+
+def _check_sheet_size(title: str, xml: bytes) -> int:
+    """Refuse a sheet over the row or column limit, or whose merged or linked ranges reach
+    past it, from its raw XML; return the number of cells openpyxl would build."""
+    row_tags = _ROW_TAG_RE.findall(xml)
+    last_row = 0
+    for attrs in row_tags:
+        match = _R_ATTR_RE.search(attrs)
+        if match is None:
+            last_row += 1  # a row without r follows the one before
+        elif match.group(2).isdigit():
+            last_row = int(match.group(2))
+        else:
+            raise FileRefused(
+                DAMAGED,
+                [f"工作表“{title}”的行号“{match.group(2)[:20].decode(errors='replace')}”无效。"],
+            )
+        if last_row > MAX_ROWS:
+            raise _too_many_rows(title, last_row)
+    if len(row_tags) > MAX_ROWS:
+        raise _too_many_rows(title, len(row_tags))
+    cells = len(_CELL_TAG_RE.findall(xml))
+    if cells > MAX_CELLS_PER_SHEET:
+        raise FileRefused(
+            f"工作表“{title}”有 {cells} 个单元格，超过上限（{MAX_ROWS} 行 × {MAX_COLUMNS} 列）。"
+        )
+    for attrs, _body in _CELL_RE.findall(xml):
+        match = _R_ATTR_RE.search(attrs)
+        if match is None:
+            continue  # its column follows the cell before: checked once read
+        ref = _REF_VALUE_RE.fullmatch(match.group(2))
+        if ref is None:
+            raise FileRefused(
+                DAMAGED,
+                [
+                    f"工作表“{title}”的单元格位置“{match.group(2)[:20].decode(errors='replace')}”无效。"
+                ],
+            )
+        column = _column_number(ref.group(1).upper())
+        if column > MAX_COLUMNS:
+            raise _too_many_columns(title, column)
+    for attrs in _RANGE_TAG_RE.findall(xml):
+        match = _RANGE_ATTR_RE.search(attrs)
+        if match is None:
+            continue
+        ends = [_REF_VALUE_RE.fullmatch(e) for e in match.group(2).split(b":")]
+        if not 1 <= len(ends) <= 2 or None in ends:
+            raise FileRefused(
+                DAMAGED,
+                [f"工作表“{title}”的区域“{match.group(2)[:30].decode(errors='replace')}”无效。"],
+            )
+        rows = [int(e.group(2)) for e in ends]
+        columns = [_column_number(e.group(1).upper()) for e in ends]
+        if max(rows) > MAX_ROWS:
+            raise _too_many_rows(title, max(rows))
+        if max(columns) > MAX_COLUMNS:
+            raise _too_many_columns(title, max(columns))
+        cells += (abs(rows[-1] - rows[0]) + 1) * (abs(columns[-1] - columns[0]) + 1)
+        if cells > MAX_CELLS_PER_SHEET:
+            raise FileRefused(
+                f"工作表“{title}”的合并单元格或超链接区域过多，超过上限（{MAX_ROWS} 行 × {MAX_COLUMNS} 列）。"
+            )
+    return cells
+
+
+def check_sheets_as_read(wb: Workbook) -> None:
+    """The limits again, on the sheets as openpyxl read them: rows and cells without
+    numbers are placed only now, and a Grid walks every cell up to the last one."""
+    for ws in wb.worksheets:
+        if ws.max_row > MAX_ROWS:
+            raise _too_many_rows(ws.title, ws.max_row)
+        if ws.max_column > MAX_COLUMNS:
+            raise _too_many_columns(ws.title, ws.max_column)
+
+
 def _formulas_without_values(xml: bytes) -> list[str]:
     out = []
     for attrs, body in _CELL_RE.findall(xml):
@@ -181,14 +297,16 @@ def _formulas_without_values(xml: bytes) -> list[str]:
             continue
         # A formula whose result is the empty string is saved as t="str" with an empty <v>.
         if not (_STR_TYPE_RE.search(attrs) and _V_ELEMENT_RE.search(body)):
-            ref = _REF_ATTR_RE.search(attrs)
-            out.append(ref.group(1).decode() if ref else "?")
+            ref = _R_ATTR_RE.search(attrs)
+            out.append(ref.group(2).decode(errors="replace") if ref else "?")
     return out
 
 
 def open_workbook(data: bytes) -> Workbook:
     """The workbook with cached values in place of formulas (check_package ran first)."""
     try:
-        return load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
+        wb = load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
         raise FileRefused(f"文件已损坏，Excel 工作簿无法读取（{type(exc).__name__}）。") from exc
+    check_sheets_as_read(wb)
+    return wb

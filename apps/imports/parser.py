@@ -780,6 +780,14 @@ def parse_workbook(wb: Workbook) -> ParsedWorkbook:
             raise FileRefused(
                 f"工作簿由更新版本的系统导出（格式版本 {version}），本系统只能读取版本 {EXPORT_VERSION} 及以前的格式。"
             )
+        code = meta.get("unit_code")
+        if code is None or not str(code).strip():
+            raise FileRefused(
+                "工作簿的元数据中没有单位编码，无法确认是哪个单位的项目；工作簿可能被改动过结构。"
+                "请重新从本系统导出后再导入。"
+            )
+        meta["unit_code"] = str(code).strip()
+        meta["unit_name"] = str(meta.get("unit_name") or "").strip() or "（未注明）"
     projects: list[ParsedProject] = []
     grids: dict[int, dict[str, Grid]] = {}
     current: ParsedProject | None = None
