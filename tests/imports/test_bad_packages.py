@@ -12,9 +12,15 @@ from apps.imports import files
 from apps.imports.files import FileRefused, check_package, open_workbook
 from apps.imports.parser import parse_workbook
 from tests.imports.builders import official_spec, official_workbook, save
-from tests.imports.test_bad_files import client_in, refused, upload  # noqa: F401
+from tests.imports.test_bad_files import refused, upload
 
 SHEET = "xl/worksheets/sheet1.xml"
+
+
+@pytest.fixture
+def client_in(client_a, alice):
+    client_a.unit_pk = alice.unit_id
+    return client_a
 
 
 def rewrite(data: bytes, member: str, change) -> bytes:
