@@ -216,7 +216,8 @@ def _update(p: dict, project: Project) -> Project:
 
 
 # What a row holds, and what names it: an incoming row takes over an existing row with the
-# same content (only moved), else one with the same name (edited), so rows keep their ids —
+# same content (only moved), else one with the same name (edited), else the row at the
+# same place in the table (one of its naming cells edited), so rows keep their ids —
 # review comments stay at their row and the history shows the cell that changed, not a
 # deleted and a new row.
 _CONTENT = {
@@ -250,33 +251,55 @@ _NAME = {
 }
 
 
-def _sync_rows(table: str, project: Project, p: dict, subs: dict) -> None:
-    """Make the table's rows what the workbook says, touching only what differs."""
-    content, name = _CONTENT[table], _NAME[table]
+def _pair_rows(existing: list, incoming: list, content: tuple, name: tuple) -> list:
+    """For each incoming row, the existing row it takes over (or None): by content, then
+    by name, then by position."""
 
     def values(row, fields):
         return tuple(getattr(row, f) for f in fields)
 
-    existing = list(getattr(project, _RELATED[table]).all())
-    unmatched = list(existing)
+    pairs: list = [None] * len(incoming)
+    free = set(range(len(existing)))
+    for fields in (content, name):
+        by_values: dict[tuple, list[int]] = {}
+        for j in sorted(free):
+            by_values.setdefault(values(existing[j], fields), []).append(j)
+        for i, row in enumerate(incoming):
+            candidates = by_values.get(values(row, fields)) if pairs[i] is None else None
+            if candidates:
+                j = candidates.pop(0)
+                pairs[i] = existing[j]
+                free.discard(j)
+    for i in range(len(incoming)):
+        if pairs[i] is None and i in free:
+            pairs[i] = existing[i]
+            free.discard(i)
+    return pairs
+
+
+def _sync_rows(table: str, project: Project, p: dict, subs: dict) -> None:
+    """Make the table's rows what the workbook says, touching only what differs."""
+    content = _CONTENT[table]
+    existing = sorted(getattr(project, _RELATED[table]).all(), key=lambda r: (r.order, r.pk))
+    incoming = _new_rows(table, project, p, subs)
+    pairs = _pair_rows(existing, incoming, content, _NAME[table])
     to_create = []
-    for incoming in _new_rows(table, project, p, subs):
-        match = next(
-            (r for r in unmatched if values(r, content) == values(incoming, content)), None
-        ) or next((r for r in unmatched if values(r, name) == values(incoming, name)), None)
+    for row, match in zip(incoming, pairs, strict=True):
         if match is None:
-            to_create.append(incoming)
+            to_create.append(row)
             continue
-        unmatched.remove(match)
-        if values(match, content) == values(incoming, content) and match.order == incoming.order:
+        same = all(getattr(match, f) == getattr(row, f) for f in content)
+        if same and match.order == row.order:
             continue
         for field in (*content, "order"):
-            setattr(match, field, getattr(incoming, field))
+            setattr(match, field, getattr(row, field))
         if table == "indicators":
             indicator_apply_target(indicator=match)
         match.save()
-    if unmatched:
-        type(existing[0]).objects.filter(pk__in=[r.pk for r in unmatched]).delete()
+    kept = {m.pk for m in pairs if m is not None}
+    gone = [r.pk for r in existing if r.pk not in kept]
+    if gone:
+        type(existing[0]).objects.filter(pk__in=gone).delete()
     if to_create:
         type(to_create[0]).objects.bulk_create(to_create)
 
