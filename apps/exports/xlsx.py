@@ -16,6 +16,7 @@ columns of width).
 """
 
 import io
+import json
 import math
 import re
 import unicodedata
@@ -436,8 +437,16 @@ def metadata_rows(project: Project) -> list[tuple[str, object]]:
         ("project_name", project.name),
         ("project_pk", project.pk),
         *total_source_rows(1, project),
+        *sub_project_rows(1, project),
         ("exported_at", timezone.now().isoformat(timespec="seconds")),
     ]
+
+
+def sub_project_rows(index: int, project: Project) -> list[tuple[str, object]]:
+    """The project's sub-projects in their order, as a JSON list of names: one without
+    rows prints nowhere on the sheets, and the sheets only show the order rows use them."""
+    names = [sp.name for sp in project.sub_projects.all()]
+    return [(f"sub_projects_{index}", json.dumps(names, ensure_ascii=False))]
 
 
 def total_source_rows(index: int, project: Project) -> list[tuple[str, object]]:
@@ -499,6 +508,7 @@ def unit_workbook(unit, budget_year, projects, progress=lambda done: None) -> by
             ("project_count", len(projects)),
             *[(f"project_{i}", p.name) for i, p in enumerate(projects, start=1)],
             *[row for i, p in enumerate(projects, start=1) for row in total_source_rows(i, p)],
+            *[row for i, p in enumerate(projects, start=1) for row in sub_project_rows(i, p)],
             ("exported_at", timezone.now().isoformat(timespec="seconds")),
         ],
     )

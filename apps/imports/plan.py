@@ -19,7 +19,7 @@ from apps.checks.snapshot import DocRow, Filing, IndicatorRow, LineRow, taxonomy
 from apps.core.money import fmt_money, fmt_number
 from apps.imports.cells import ERROR, WARNING, Issues, norm
 from apps.imports.parser import FIELD_LABELS, LAYOUT_EXPORT, ParsedProject, ParsedWorkbook
-from apps.projects.models import FUNDING_FIELDS, OVERVIEW_FIELDS, Project
+from apps.projects.models import FUNDING_FIELDS, OVERVIEW_FIELDS, Project, SubProject
 from apps.projects.permissions import can_edit
 from apps.units.models import Unit
 
@@ -49,6 +49,7 @@ DOC_KEYS = ["category", "title", "measures", "stages", "sub_project"]
 TABLES = {"indicators": ("绩效目标", IND_KEYS), "lines": ("项目构成分解", LINE_KEYS)}
 TABLES["docs"] = ("制度保障", DOC_KEYS)
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+SUB_PROJECT_MAX = SubProject._meta.get_field("name").max_length
 ACTION_LABELS = {CREATE: "新建", UPDATE: "更新", UNCHANGED: "无变化"}
 
 
@@ -249,6 +250,11 @@ def _project_plan(
         "docs": [{k: row[k] for k in DOC_KEYS} for row in p.docs],
         "sub_projects": p.sub_projects,
     }
+    exported_subs = _exported_sub_projects(p, meta) if layout == LAYOUT_EXPORT else None
+    if exported_subs is not None:
+        # Our export lists them all, in order, empty ones too; a tag typed in Excel
+        # that the list lacks still counts.
+        data["sub_projects"] = exported_subs + [n for n in p.sub_projects if n not in exported_subs]
     source, declared = _total_source(p, layout, existing, meta)
     data["fields"]["total_source"], data["fields"]["declared_total"] = source, to_json(declared)
     for name in FIELDS:
@@ -273,6 +279,8 @@ def _project_plan(
 
     old = snapshot(existing) if existing else None
     changes, row_changes = _diff(old, data) if old else ([], [])
+    if old:
+        changes += _sub_project_changes(old["sub_projects"], data["sub_projects"], exported_subs)
     action = CREATE if existing is None else (UPDATE if changes or row_changes else UNCHANGED)
     if existing is not None and action == UPDATE:
         allowed, reason = can_edit(user, existing)
@@ -308,6 +316,8 @@ def _project_plan(
             "docs": [r["row"] for r in p.docs],
         },
         "changes": changes,
+        # The workbook says which sub-projects there are (our export): others are removed.
+        "sub_projects_exact": exported_subs is not None,
         "row_changes": row_changes,
         "issues": issues,
         "blocked": any(i["severity"] == ERROR for i in issues),
@@ -320,6 +330,41 @@ def _project_plan(
 def count_dicts(findings: list[dict]) -> tuple[int, int]:
     errors = sum(1 for f in findings if f["severity"] == "error")
     return errors, len(findings) - errors
+
+
+def _exported_sub_projects(p: ParsedProject, meta: dict) -> list[str] | None:
+    """The sub-projects our export recorded for this project, in order (None for an
+    export made before they were recorded, or a list that cannot be read)."""
+    raw = meta.get(f"sub_projects_{p.index}")
+    try:
+        names = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    out: list[str] = []
+    for name in (n.strip() for n in names):
+        if name and len(name) <= SUB_PROJECT_MAX and name not in out:
+            out.append(name)
+    return out
+
+
+def _sub_project_changes(old: list[str], new: list[str], exported: list[str] | None) -> list:
+    def shown(names):
+        return "、".join(names) or "（无）"
+
+    if exported is None:  # the official template only adds sub-projects
+        added = [n for n in new if n not in old]
+        if not added:
+            return []
+        new = old + added
+    elif old == new:
+        return []
+    removed = [n for n in old if n not in new]
+    note = f"（删除子项目“{'”“'.join(removed)}”，其所属行不再标注子项目）" if removed else ""
+    return [
+        {"field": "sub_projects", "label": "子项目", "old": shown(old), "new": shown(new) + note}
+    ]
 
 
 def _exported_total_source(p: ParsedProject, meta: dict):

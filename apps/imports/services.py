@@ -212,7 +212,21 @@ def _update(p: dict, project: Project) -> Project:
     for table in ("indicators", "lines", "docs"):
         if old[table] != data[table]:
             _sync_rows(table, project, p, subs)
+    if p.get("sub_projects_exact"):
+        _sub_projects_as_listed(subs, data["sub_projects"])
     return project
+
+
+def _sub_projects_as_listed(subs: dict, names: list[str]) -> None:
+    """Sub-projects exactly as our export listed them, in its order. One the workbook
+    lacks is deleted, and its rows lose the tag (on_delete SET_NULL), as deleting it on
+    the sub-project page does."""
+    gone = [sp.pk for name, sp in subs.items() if name not in names]
+    if gone:
+        SubProject.objects.filter(pk__in=gone).delete()
+    for position, name in enumerate(names):
+        if subs[name].order != position:
+            SubProject.objects.filter(pk=subs[name].pk).update(order=position)
 
 
 # What a row holds, and what names it: an incoming row takes over an existing row with the

@@ -149,6 +149,9 @@ def test_sheet_names_and_hidden_metadata(exported):
         "project_pk": project.pk,
         "total_source_1": project.total_source,
         "declared_total_1": None if project.declared_total is None else str(project.declared_total),
+        "sub_projects_1": json.dumps(
+            [sp.name for sp in project.sub_projects.all()], ensure_ascii=False
+        ),
     }
 
 

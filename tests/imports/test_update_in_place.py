@@ -8,8 +8,10 @@ from openpyxl import load_workbook
 
 from apps.imports.models import ImportBatch
 from apps.imports.services import import_batch_commit, import_batch_create
+from apps.projects.models import Project, SubProject
 from apps.reviews.models import Change
-from tests.imports.builders import export_project, save
+from tests import factories
+from tests.imports.builders import export_project, official_spec, official_workbook, save
 
 
 def cell_with(ws, value):
@@ -49,3 +51,61 @@ def test_editing_an_identifying_cell_keeps_the_row(alice, project):
             (f"lines.{line.pk}.detail", old_detail, "改过的明细"),
         ]
     )
+
+
+def with_sub_projects(project):
+    """Sub-projects A (on a line), B (on no row) and C (on an indicator), in that order."""
+    a, _b, c = (
+        SubProject.objects.create(project=project, name=name, order=i)
+        for i, name in enumerate(["A", "B", "C"])
+    )
+    project.budget_lines.filter(pk=project.budget_lines.order_by("order")[0].pk).update(
+        sub_project=a
+    )
+    project.indicators.filter(pk=project.indicators.order_by("order")[0].pk).update(sub_project=c)
+    return project
+
+
+def test_sub_projects_round_trip_as_new_project(alice, project, unit_b):
+    admin = factories.user("root", "admin")
+    data = export_project(with_sub_projects(project))
+    batch = import_batch_create(user=admin, unit=unit_b, filename="t.xlsx", data=data)
+    batch = import_batch_commit(batch=batch, user=admin)
+    copy = Project.objects.get(pk=batch.result["created"][0]["pk"])
+    assert [sp.name for sp in copy.sub_projects.all()] == ["A", "B", "C"]
+
+
+def test_update_restores_sub_projects_as_exported(alice, project):
+    data = export_project(with_sub_projects(project))
+    # Since the export: C moved first, and D was added with a line tagged.
+    SubProject.objects.filter(project=project, name="C").update(order=0)
+    SubProject.objects.filter(project=project, name="A").update(order=5)
+    d = SubProject.objects.create(project=project, name="D", order=9)
+    line = project.budget_lines.order_by("order").last()
+    line.sub_project = d
+    line.save()
+
+    batch = preview(alice, project, data)
+    [plan] = batch.plan["projects"]
+    assert plan["action"] == "update"
+    [change] = [c for c in plan["changes"] if c["field"] == "sub_projects"]
+    assert change["old"] == "C、B、A、D"
+    assert change["new"].startswith("A、B、C") and "删除子项目“D”" in change["new"]
+    import_batch_commit(batch=batch, user=alice)
+    assert [sp.name for sp in project.sub_projects.all()] == ["A", "B", "C"]
+    line.refresh_from_db()
+    assert line.sub_project is None  # as deleting D on the sub-project page does
+
+    again = preview(alice, project, data)
+    assert [p["action"] for p in again.plan["projects"]] == ["unchanged"]
+
+
+def test_official_template_only_adds_sub_projects(alice):
+    data = official_workbook(official_spec())
+    batch = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
+    import_batch_commit(batch=batch, user=alice)
+    project = Project.objects.get()
+    SubProject.objects.create(project=project, name="额外", order=7)
+    again = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
+    assert [p["action"] for p in again.plan["projects"]] == ["unchanged"]
+    assert "额外" in [sp.name for sp in project.sub_projects.all()]
