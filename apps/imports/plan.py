@@ -88,7 +88,7 @@ def snapshot(project: Project) -> dict:
     subs = {sp.id: sp.name for sp in project.sub_projects.all()}
     indicators = sorted(
         project.indicators.all(),
-        key=lambda i: (i.level2.level1.order, i.level2.order),
+        key=lambda i: (i.level2.level1.order, i.level2.level1_id, i.level2.order, i.level2_id),
     )
     return {
         "fields": {name: to_json(getattr(project, name)) for name in FIELDS},
@@ -276,6 +276,20 @@ def _project_plan(
                     row["cells"].get("level2", ""),
                 )
         level2_ids.append(level2_id)
+    if info is not None:
+        # Rows in the order the sheet prints them (grouped by level, as snapshot() and
+        # the export have them), so the same rows in another order are no change.
+        rank = {
+            l2.id: (i, j)
+            for i, l1 in enumerate(info.spec.level1s)
+            for j, l2 in enumerate(l1.level2s)
+        }
+        order = sorted(
+            range(len(p.indicators)), key=lambda k: rank.get(level2_ids[k], (len(rank), 0))
+        )
+        p.indicators[:] = [p.indicators[k] for k in order]
+        level2_ids = [level2_ids[k] for k in order]
+        data["indicators"] = [{k: row[k] for k in IND_KEYS} for row in p.indicators]
 
     old = snapshot(existing) if existing else None
     changes, row_changes = _diff(old, data) if old else ([], [])

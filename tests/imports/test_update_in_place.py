@@ -109,3 +109,30 @@ def test_official_template_only_adds_sub_projects(alice):
     again = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
     assert [p["action"] for p in again.plan["projects"]] == ["unchanged"]
     assert "额外" in [sp.name for sp in project.sub_projects.all()]
+
+
+def test_indicators_not_grouped_by_level_are_unchanged_on_a_second_import(alice):
+    spec = official_spec(
+        indicators=[
+            ("影响力目标", "长效管理", "长效管理机制健全性", "建立健全", "计划目标"),
+            ("产出目标", "数量", "平台建设计划完成率", "=100%", "计划目标"),
+            ("效果目标", "社会效益", "监管效率提升情况", "有提升", ""),
+            ("产出目标", "质量", "平台阶段验收通过率", "=100.00%", "计划目标"),
+            ("影响力目标", "满意度", "学校安保负责人满意度", "》90%", "计划目标"),
+            ("产出目标", "时效", "平台建设进度相符性", "与计划相符", "计划目标"),
+        ],
+        level1_merges=[],
+        level2_merges=[],
+    )
+    data = official_workbook(spec)
+    batch = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
+    assert batch.status == ImportBatch.Status.PREVIEW, batch.plan["projects"][0]["issues"]
+    import_batch_commit(batch=batch, user=alice)
+    project = Project.objects.get()
+    assert [i.name for i in project.indicators.all()][:3] == [
+        "平台建设计划完成率",
+        "平台阶段验收通过率",
+        "平台建设进度相符性",
+    ]
+    again = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
+    assert [p["action"] for p in again.plan["projects"]] == ["unchanged"]
