@@ -524,6 +524,66 @@ def row_summary(table: str, row: dict) -> str:
     return f"{labels.get(row['category'], row['category'])} · {tag}{row['title']} {stages}"
 
 
+ROW_LABELS = {
+    "indicators": {
+        "level1": "一级目标",
+        "level2": "二级目标",
+        "name": "三级目标",
+        "target_raw": "目标值",
+        "remark": "备注",
+        "sub_project": "子项目",
+    },
+    "lines": {
+        "item_name": "项目名称",
+        "content": "项目内容",
+        "detail": "项目明细",
+        "amount": "明细金额",
+        "unit_price": "单价",
+        "price_basis": "单价依据",
+        "quantity": "数量",
+        "quantity_basis": "数量依据",
+        "remark": "备注",
+        "sub_project": "子项目",
+    },
+    "docs": {
+        "category": "制度保障",
+        "title": "文件名称",
+        "measures": "具体措施",
+        "stages": "保障阶段",
+        "sub_project": "子项目",
+    },
+}
+DOC_CATEGORY_LABELS = {
+    "project": "项目管理制度",
+    "budget": "预算管理制度",
+    "finance": "财务管理制度",
+}
+
+
+def _show_cell(key: str, value) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if key in ("amount", "unit_price"):
+        return fmt_money(Decimal(value))
+    if key == "quantity":
+        return fmt_number(Decimal(value))
+    if key == "stages":
+        return "".join("☑" if s else "☐" for s in value)
+    if key == "category":
+        return DOC_CATEGORY_LABELS.get(value, value)
+    return str(value)
+
+
+def row_cell_changes(table: str, old: dict, new: dict) -> list[str]:
+    """Each column of a row that differs, as "label: old → new" (the summaries leave
+    some columns out, and an edit there would read as no change)."""
+    return [
+        f"{label}：{_show_cell(key, old.get(key))} → {_show_cell(key, new.get(key))}"
+        for key, label in ROW_LABELS[table].items()
+        if old.get(key) != new.get(key)
+    ]
+
+
 def _diff(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
     changes = [
         {
@@ -555,6 +615,7 @@ def _diff(old: dict, new: dict) -> tuple[list[dict], list[dict]]:
                         "position": i + 1,
                         "old": row_summary(table, before[i]),
                         "new": row_summary(table, after[i]),
+                        "cells": row_cell_changes(table, before[i], after[i]),
                     }
                     for i in changed[:20]
                 ],

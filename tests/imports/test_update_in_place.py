@@ -136,3 +136,26 @@ def test_indicators_not_grouped_by_level_are_unchanged_on_a_second_import(alice)
     ]
     again = import_batch_create(user=alice, unit=alice.unit, filename="t.xlsx", data=data)
     assert [p["action"] for p in again.plan["projects"]] == ["unchanged"]
+
+
+def test_preview_names_each_changed_column(alice, project, client_a):
+    from django.urls import reverse
+
+    doc = project.rule_documents.order_by("order").first()
+    doc.measures = "原来的措施"
+    doc.save()
+    line = project.budget_lines.order_by("order").first()
+    line.price_basis = "市场价"
+    line.save()
+    wb = load_workbook(io.BytesIO(export_project(project)))
+    cell_with(wb["制度保障"], doc.measures).value = "新的措施"
+    cell_with(wb["绩效目标"], "市场价").value = "合同价"
+    batch = preview(alice, project, save(wb))
+    [plan] = batch.plan["projects"]
+    cells = {t["label"]: [c for r in t["rows"] for c in r["cells"]] for t in plan["row_changes"]}
+    assert cells == {
+        "项目构成分解": ["单价依据：市场价 → 合同价"],
+        "制度保障": ["具体措施：原来的措施 → 新的措施"],
+    }
+    page = client_a.get(reverse("imports:preview", args=[batch.pk])).content.decode()
+    assert "单价依据：市场价 → 合同价" in page
