@@ -316,6 +316,7 @@ def project_for_export(pk: int) -> Project:
             "indicators__sub_project",
             "budget_lines__sub_project",
             "rule_documents__sub_project",
+            "sub_projects",
         )
         .get(pk=pk)
     )

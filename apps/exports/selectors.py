@@ -19,6 +19,7 @@ def unit_projects_for_export(unit, budget_year) -> list[Project]:
             ),
             Prefetch("budget_lines", BudgetLine.objects.select_related("sub_project")),
             Prefetch("rule_documents", RuleDocument.objects.select_related("sub_project")),
+            "sub_projects",
         )
         .order_by("name", "pk")
     )
