@@ -1,7 +1,7 @@
 from django import forms
 from django.forms import modelformset_factory
 
-from apps.budget_lines.models import BudgetLine
+from apps.budget_lines.models import LINE_FIELDS, BudgetLine
 from apps.core.forms import AmountInput, MoneyField, QuantityField
 from apps.core.formsets import SheetRowForm, SheetRowFormSet
 
@@ -13,18 +13,7 @@ class BudgetLineForm(SheetRowForm):
 
     class Meta:
         model = BudgetLine
-        fields = [
-            "sub_project",
-            "item_name",
-            "content",
-            "detail",
-            "amount",
-            "unit_price",
-            "price_basis",
-            "quantity",
-            "quantity_basis",
-            "remark",
-        ]
+        fields = ["sub_project", *LINE_FIELDS]
         # Long texts of the printed form wrap in their cells instead of hiding in an input.
         widgets = {
             **{

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from apps.accounts.models import User
+from apps.budget_lines.models import LINE_FIELDS
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Sheet
 from apps.checks.rules import check_filing
@@ -33,18 +34,7 @@ LABELS = {
     "declared_total": "原表金额合计",
 }
 IND_KEYS = ["level1", "level2", "name", "target_raw", "remark", "sub_project"]
-LINE_KEYS = [
-    "item_name",
-    "content",
-    "detail",
-    "amount",
-    "unit_price",
-    "price_basis",
-    "quantity",
-    "quantity_basis",
-    "remark",
-    "sub_project",
-]
+LINE_KEYS = [*LINE_FIELDS, "sub_project"]
 DOC_KEYS = ["category", "title", "measures", "stages", "sub_project"]
 TABLES = {"indicators": ("绩效目标", IND_KEYS), "lines": ("项目构成分解", LINE_KEYS)}
 TABLES["docs"] = ("制度保障", DOC_KEYS)
