@@ -52,7 +52,6 @@ TABLES = {
     "docs": (Sheet.GUARANTEES, "制度", DOC_COLUMNS, "title"),
     "sub_projects": (Sheet.GOALS, "子项目", {"name": "子项目名称"}, "name"),
 }
-ROW_ANCHORS = {"indicators": "indicator", "lines": "line", "docs": "doc"}
 
 
 def _text(value) -> str:
@@ -145,15 +144,6 @@ class Difference:
     label: str
     old: str
     new: str
-
-    @property
-    def anchor(self) -> str:
-        """Where on the sheet this is: a field name or a row anchor as comments use."""
-        head, _, rest = self.key.partition(".")
-        if head == "f":
-            return rest
-        row_id = rest.split(".")[0]
-        return f"{ROW_ANCHORS[head]}:{row_id}" if head in ROW_ANCHORS else ""
 
 
 def row_summary(row: dict, columns: dict) -> str:

@@ -17,7 +17,6 @@ ROW_TABLES = {
     "lines": ("line", "detail", "明细"),
     "docs": ("doc", "title", "制度"),
 }
-ROW_NAME_FIELDS = {"indicators": "name", "lines": "detail", "docs": "title"}
 
 
 def sheet_comments(project: Project, sheet: Sheet) -> list[ReviewComment]:
