@@ -42,26 +42,18 @@ import socket
 import statistics
 import sys
 import time
-import unicodedata
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-# WhiteNoise warns that staticfiles/ was never collected; irrelevant here (as in pytest).
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+from benchlib import analyze, cpu_model, pad, progress, setup_django, width
+
+setup_django()
 
 import django
-
-django.setup()
-
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -339,20 +331,10 @@ def add_projects(unit: Unit, count: int) -> None:
     )
 
 
-def analyze() -> None:
-    """Planner statistics, as autovacuum would have them on a live database."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def progress(message: str) -> None:
-    print(f"  … {message}", file=sys.stderr, flush=True)
 
 
 # --- The benchmarks -------------------------------------------------------------------
@@ -498,31 +480,13 @@ def profile_call(label: str, call) -> str:
     call()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
+    pstats.Stats(profiler, stream=out).sort_stats(
+        os.environ.get("BENCH_SORT", "cumulative")
+    ).print_stats(int(os.environ.get("BENCH_TOP", "25")))
     return f"--- cProfile: {label} (top 25 by cumulative time) ---\n{out.getvalue()}"
 
 
 # --- Report ---------------------------------------------------------------------------
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, size: int, right: bool = False) -> str:
-    fill = " " * max(0, size - width(text))
-    return fill + text if right else text + fill
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("model name", "Model", "Hardware"):
-                return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def header(args, runs: int, db_name: str) -> str:

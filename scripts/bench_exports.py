@@ -59,23 +59,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-# WhiteNoise warns that staticfiles/ was never collected; irrelevant here (as in pytest).
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+from benchlib import ROOT, analyze, cpu_model, pad, progress, setup_django, width
+
+setup_django()
 
 import django
-
-django.setup()
-
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -302,16 +295,6 @@ def copy_projects(template: Project, year: BudgetYear, count: int) -> None:
         )
 
 
-def analyze() -> None:
-    """Planner statistics, as autovacuum would have them on a live database."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def progress(message: str) -> None:
-    print(f"  … {message}", file=sys.stderr, flush=True)
-
-
 # --- Measuring -----------------------------------------------------------------------
 
 
@@ -503,26 +486,6 @@ def bench_unit_xlsx(
 
 
 # --- Report ---------------------------------------------------------------------------
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, size: int, right: bool = False) -> str:
-    fill = " " * max(0, size - width(text))
-    return fill + text if right else text + fill
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("model name", "Model", "Hardware"):
-                return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def total_memory() -> str:

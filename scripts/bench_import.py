@@ -35,18 +35,12 @@ import socket
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
+from benchlib import ROOT, cpu_model, setup_django
+
+setup_django()
 
 import django
-
-django.setup()
-
 from django.db import connection
 
 from apps.accounts.models import User
@@ -64,17 +58,6 @@ from tests.imports.builders import export_unit
 PROJECTS = 22
 TARGET_S = 10.0
 DEMO = sorted((ROOT / "fixtures" / "demo" / "projects").glob("*.json"))
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("model name", "Model", "Hardware"):
-                return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def make_unit_projects(unit: Unit) -> None:
