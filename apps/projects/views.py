@@ -172,9 +172,7 @@ def _review_context(user, project) -> dict:
     return {
         "actions": actions,
         "shown_actions": {
-            name: result
-            for name, result in actions.items()
-            if result[0] or _concerns(user, project, name)
+            name: result for name, result in actions.items() if result[0] or _concerns(user, name)
         },
         "return_form": ReasonForm(prefix="return", required=True, label="退回理由"),
         "pass_form": ReasonForm(prefix="pass", label="审核意见（可不填）"),
@@ -187,7 +185,7 @@ def _review_context(user, project) -> dict:
     }
 
 
-def _concerns(user, project, action: str) -> bool:
+def _concerns(user, action: str) -> bool:
     """Whether a disabled action's button is worth showing (with its reason) to this user."""
     role = user.role
     if action == "adjust":
