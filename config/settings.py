@@ -37,9 +37,11 @@ INSTALLED_APPS = [
     "apps.guarantees",
     "apps.checks",
     "apps.exports",
+    "apps.history",
     "apps.reviews",
     "apps.imports",
     "apps.unit_budgets",
+    "apps.pages",
     "import_export",
     "django_tasks_db",
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportMixin
 
 from apps.accounts.models import User
-from apps.imports.resources import UserResource
+from apps.accounts.resources import UserResource
 
 
 @admin.register(User)
