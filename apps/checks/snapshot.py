@@ -56,6 +56,7 @@ class IndicatorRow:
     explanation: str = ""
     value_basis: str = ""
     scoring: str = ""
+    data_source: str = ""
 
 
 @dataclass

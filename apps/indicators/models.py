@@ -128,6 +128,7 @@ class Indicator(models.Model):
     explanation = models.TextField("指标解释", blank=True)
     value_basis = models.TextField("指标值设定依据", blank=True)
     scoring = models.TextField("评(扣)分标准", blank=True)
+    data_source = models.CharField("数据来源", max_length=200, blank=True)
     remark = models.TextField("备注", blank=True)
     order = models.PositiveIntegerField("排序", default=0)
 

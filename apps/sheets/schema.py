@@ -219,6 +219,7 @@ INDICATORS = Table(
             aliases=("评分标准", "扣分标准"),
             span=2,
         ),
+        Item("data_source", "数据来源", "text", versions=ONLY_2021),
         Item("remark", "备注", "long", span=2, spans=((NATIONAL_2021, 1),)),
         Item("sub_project", "子项目", "sub", printed=False),
     ),
