@@ -7,9 +7,9 @@ from apps.projects.models import Project
 def test_demo_command_loads_seed_projects_and_users(db, capsys):
     call_command("demo")
     out = capsys.readouterr().out
-    assert "已载入 8 个演示项目" in out
+    assert "已载入 9 个演示项目" in out
     assert "jyxy" in out and "demo12345" in out
-    assert Project.objects.count() == 8
+    assert Project.objects.count() == 9
     assert set(Project.objects.values_list("unit__name", flat=True)) == {
         "上海市闵行区教育学院",
         "上海市闵行区教育信息中心",
@@ -21,7 +21,7 @@ def test_demo_command_loads_seed_projects_and_users(db, capsys):
     assert User.objects.get(username="admin").is_superuser
     # Running it again adds nothing and keeps the logins working.
     call_command("demo")
-    assert Project.objects.count() == 8
+    assert Project.objects.count() == 9
     assert "已载入 0 个演示项目" in capsys.readouterr().out
 
 

@@ -137,7 +137,15 @@ def _date(value) -> str:
 
 GOAL_COLUMNS = [8, 10, 10, 13, 13, 11, 11, 8, 6, 10]  # section label + 9 columns of 项目构成分解
 # Where the 项目构成分解 columns widen when the indicator table is wider (2021).
-LINE_WIDENING = ("content", "detail", "price_basis", "quantity_basis", "remark", "item_name")
+LINE_WIDENING = (
+    "amount",
+    "unit_price",
+    "quantity",
+    "content",
+    "detail",
+    "price_basis",
+    "item_name",
+)
 
 
 def indicator_columns(version: str) -> list:

@@ -194,6 +194,14 @@ def incoming_data(p: ParsedProject, info, own_meta, existing) -> dict:
     # Only the columns the workbook's table has: the others are kept from the row each
     # one updates (``fill_unread``), never blanked by a workbook of another form version.
     read = p.indicator_version or version
+    if info is not None and read != version and p.indicators:
+        p.issues.add(
+            NOTICE,
+            p.sheets.get("goals", ""),
+            f"绩效目标表是“{schema.VERSION_LABELS[read]}”的列，而 {info.budget_year.year} 年使用"
+            f"“{schema.VERSION_LABELS[version]}”：表上有的列照原样导入，其余的列保持原值（新行为空），"
+            "请在填报页面补全。",
+        )
     data["indicators"] = [
         {**_level(row, info, p), **_json_columns(schema.INDICATORS, row, read)}
         for row in p.indicators

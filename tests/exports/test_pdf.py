@@ -61,8 +61,14 @@ def test_demo_project_pdf_holds_every_field(reference, path):
     for d in (project.start_date, project.end_date):
         if d:
             expected.append(d.strftime("%Y-%m-%d"))
+    version = project.budget_year.form_version
     for ind in project.indicators.all():
-        expected += [ind.level2.level1.name, ind.level2.name, ind.name, ind.target_raw, ind.remark]
+        expected += [ind.level2.level1.name, ind.level2.name, ind.name, ind.remark]
+        if version == "national-2021":  # 指标性质 · 指标值 · 度量单位 · 分值 … in columns
+            expected += [ind.get_nature_display(), ind.target_value, ind.measure_unit]
+            expected += [fmt_number(ind.weight), ind.explanation, ind.value_basis, ind.scoring]
+        else:
+            expected.append(ind.target_raw)
     for line in project.budget_lines.all():
         expected += [
             line.item_name,

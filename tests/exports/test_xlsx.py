@@ -26,7 +26,10 @@ from apps.projects.services import load_project_file, project_create_from_data
 from tests import factories
 
 PROJECTS_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo" / "projects"
-FILES = sorted(p.name for p in PROJECTS_DIR.glob("*.json"))
+# The seed forms, all on the 2018–2020 form (the layout asserted cell by cell below); the
+# 2021 table's workbook is checked at the end and by tests/sheets/test_every_field.py.
+ALL_FILES = sorted(p.name for p in PROJECTS_DIR.glob("*.json"))
+FILES = [name for name in ALL_FILES if not name.startswith("2021")]
 SHEETS = ["项目总体情况", "绩效目标", "制度保障", "元数据"]
 MONEY = "#,##0.00"
 
@@ -539,3 +542,48 @@ def test_place_follows_html_rowspans():
         place([[Cell("A", rowspan=2), Cell("B", colspan=2)], [Cell("C", colspan=3)]], 3)
     with pytest.raises(ValueError, match="runs past"):
         place([[Cell("A", rowspan=3)]], 1)
+
+
+def test_the_2021_table_prints_its_own_columns(reference):
+    """The 2021 demo's workbook: sheet 1 with 中期目标/年度目标, the indicator table with
+    指标性质 … 数据来源 as headings, each row's values under them, on one grid with the
+    budget lines (which widen to it)."""
+    project = load_project_file(PROJECTS_DIR / "2021a.json")
+    wb = export(project)
+    overview = [c.value for row in wb["项目总体情况"].iter_rows() for c in row if c.value]
+    assert "中期目标" in overview and "年度目标" in overview and "项目总目标" not in overview
+    ws = wb["绩效目标"]
+    heads = next(
+        [c.value for c in row if c.value] for row in ws.iter_rows() if row[1].value == "一级指标"
+    )
+    assert heads == [
+        "绩效目标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "度量单位",
+        "分值",
+        "指标解释",
+        "指标值设定依据",
+        "评(扣)分标准",
+        "数据来源",
+        "备注",
+    ]
+    cost = next(row for row in ws.iter_rows() if any(c.value == "人均培训成本" for c in row))
+    values = [c.value for c in cost if c.value not in (None, "")]
+    assert values == [
+        "成本指标",
+        "经济成本指标",
+        "人均培训成本",
+        "反向",
+        "500",
+        "元",
+        Decimal("10.00"),
+        "培训总支出 / 培训人次。",
+        "行业标准",
+        "不超过目标得满分，每超 5% 扣 1 分。",
+        "财务核算",
+    ]
+    assert ws.print_area == "'绩效目标'!$A$1:$P$19"

@@ -267,3 +267,24 @@ def test_an_administrator_adds_the_unknown_level_from_the_row(alice, client_a, c
         for f in __import__("apps.projects.selectors", fromlist=["x"]).project_findings(project)
     ]
     assert "I_LEVEL_UNKNOWN" not in codes
+
+
+def test_a_workbook_of_the_other_form_version_loses_nothing(alice):
+    """A 2018-table workbook imported into a 2021 year: its 目标值 is kept as typed (the
+    2021 columns stay blank, to be filled on the page) and the preview says so."""
+    from apps.budgets.models import BudgetYear
+
+    year = BudgetYear.objects.get(year=2021)
+    batch = import_batch_create(
+        user=alice,
+        unit=alice.unit,
+        filename="t.xlsx",
+        data=official_workbook(official_spec()),
+        budget_year=year,
+    )
+    assert any("绩效目标表是“闵行区申报表" in n for n in notices(batch))
+    import_batch_commit(batch=batch, user=alice)
+    project = Project.objects.get()
+    assert project.budget_year == year
+    targets = sorted(i.target_raw for i in project.indicators.all())
+    assert "》90%" in targets and "=100%" in targets

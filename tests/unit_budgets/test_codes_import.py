@@ -41,7 +41,11 @@ ROWS = [
 def year_2021(reference):
     from apps.budgets.models import BudgetYear
 
-    return BudgetYear.objects.create(year=2021, taxonomy=BudgetYear.objects.get(year=2020).taxonomy)
+    # The reference data has 2021 (the 2021 form version's demo year), without codes.
+    year, _ = BudgetYear.objects.get_or_create(
+        year=2021, defaults={"taxonomy": BudgetYear.objects.get(year=2020).taxonomy}
+    )
+    return year
 
 
 def test_xlsx_import_creates_codes(year_2021):
