@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.tabular import SAFE_FORMATS
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,6 +143,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # model's change permission, exporting its view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Only CSV and XLSX, written so that no cell becomes a live formula (apps/core/tabular.py).
+IMPORT_EXPORT_FORMATS = SAFE_FORMATS
 
 # Formsets of a large 类项目 sheet: 60 indicators + 40 lines, each with ~10 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

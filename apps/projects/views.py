@@ -97,6 +97,7 @@ def _filtered_projects(request):
 
 def project_list_export(request):
     """The list as shown (same filters, every page) as CSV or XLSX."""
+    from apps.core.tabular import SafeCSV, SafeXLSX
     from apps.exports.resources import ProjectListResource
 
     fmt = request.GET.get("format", "csv")
@@ -104,12 +105,13 @@ def project_list_export(request):
         raise Http404("没有这种格式。")
     projects, year, unit_id = _filtered_projects(request)
     dataset = ProjectListResource().export(queryset=selectors.project_list(projects))
+    dataset.title = "项目列表"
     if fmt == "csv":
         # A BOM, so that Excel opens the Chinese CSV as UTF-8.
-        content = ("\ufeff" + dataset.csv).encode("utf-8")
+        content = ("\ufeff" + SafeCSV().export_data(dataset)).encode("utf-8")
         content_type = "text/csv; charset=utf-8"
     else:
-        content = dataset.xlsx
+        content = SafeXLSX().export_data(dataset)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
     name = quote(f"项目列表{'-' + str(year) if year else ''}.{fmt}")
