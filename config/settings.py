@@ -78,9 +78,21 @@ TEMPLATES = [
 ]
 
 # PostgreSQL through DATABASE_URL; SQLite only as the embedded default for the demo.
+# CONN_MAX_AGE (seconds a connection is kept after a request) depends on the server kind:
+# 0, the default, for runserver (the demo) and any server with a thread per client socket,
+# where persistent connections pile up, one per live thread (issue 16: 65-99 idle ones,
+# then logins failed); e.g. 60 for a server with a fixed set of workers (gunicorn sync or
+# gthread), which then reuse them. A new connection costs ~6 ms on loopback.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 0)
+if CONN_MAX_AGE < 0:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be >= 0 (unlimited lifetimes are not allowed)")
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_MAX_AGE > 0
+        )
+    }
 else:
     DATABASES = {
         "default": {
