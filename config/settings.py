@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core import limits
 from apps.core.tabular import SAFE_FORMATS
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the UI is Chinese whatever language the browser asks for.
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is where an oversized post would first be read.
+    "apps.core.middleware.OversizedPostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -158,8 +161,11 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Only CSV and XLSX, written so that no cell becomes a live formula (apps/core/tabular.py).
 IMPORT_EXPORT_FORMATS = SAFE_FORMATS
 
-# Formsets of a large 类项目 sheet: 60 indicators + 40 lines, each with ~10 fields.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# What a sheet page posts at the row limits of apps/core/limits.py (1,000 indicators and
+# 500 budget lines on one page), with a margin: a project that was saved can be saved
+# again. Beyond, apps.core.middleware answers in Chinese.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.MAX_POST_FIELDS
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_POST_BYTES
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.forms import modelformset_factory
 from apps.budget_lines.models import LINE_FIELDS, BudgetLine
 from apps.core.forms import AmountInput, MoneyField, QuantityField
 from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from apps.core.limits import LINES
 
 
 class BudgetLineForm(SheetRowForm):
@@ -33,4 +34,6 @@ BudgetLineFormSet = modelformset_factory(
     extra=0,
     can_order=False,
     can_delete=True,
+    max_num=LINES.max_rows,
+    validate_max=True,
 )

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 
 from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from apps.core.limits import DOCS
 from apps.guarantees.models import RuleDocument
 
 
@@ -34,4 +35,6 @@ RuleDocumentFormSet = modelformset_factory(
     extra=0,
     can_order=False,
     can_delete=True,
+    max_num=DOCS.max_rows,
+    validate_max=True,
 )

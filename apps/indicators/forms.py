@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
 from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet
+from apps.core.limits import INDICATORS
 from apps.indicators.models import Indicator
 
 
@@ -50,4 +51,6 @@ IndicatorFormSet = modelformset_factory(
     extra=0,
     can_order=False,
     can_delete=True,
+    max_num=INDICATORS.max_rows,
+    validate_max=True,
 )

@@ -11,6 +11,7 @@ from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Finding
 from apps.checks.rules import count
+from apps.core.limits import rows_check
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator, Level2
 from apps.indicators.services import indicator_apply_target
@@ -179,6 +180,11 @@ def _amount(value) -> Decimal | None:
 @transaction.atomic
 def project_create_from_data(*, data: dict) -> Project:
     """Create a project with its three sheets from a transcription of a filed form."""
+    rows_check(
+        indicators=len(data["indicators"]),
+        lines=len(data["budget_lines"]),
+        docs=len(data["rule_documents"]),
+    )
     unit = Unit.objects.get(name=data["unit"])
     year = BudgetYear.objects.select_related("taxonomy").get(year=data["year"])
     level2s = {

@@ -1,6 +1,7 @@
 import copy
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -300,6 +301,11 @@ def project_sheet(request, pk, sheet):
             "sheet_label": SHEET_LABELS[sheet],
             "sheet_labels": SHEET_LABELS,
             "can_edit": (allowed, reason),
+            # What the server accepts in one post; sheet.js refuses more before posting.
+            "post_limits": {
+                "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            },
             "findings_by_anchor": page.findings_by_anchor(),
             "lines_total": page.filing.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),
