@@ -9,6 +9,12 @@ TOUCH_SECONDS = 60
 _KEY = "_touched"
 
 
+def session_touch_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: count it as the first touch."""
+    if getattr(request, "session", None) is not None:
+        request.session[_KEY] = int(time.time())
+
+
 class SessionIdleMiddleware:
     """Keep a logged-in user's session alive while it is used.
 
