@@ -52,10 +52,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the UI is Chinese whatever language the browser asks for.
     "django.middleware.common.CommonMiddleware",
-    # Before the CSRF check, which is where an oversized post would first be read.
-    "apps.core.middleware.OversizedPostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads an oversized post before the CSRF check's process_view would (apps/core/limits.py).
+    "apps.core.middleware.OversizedPostMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -16,14 +16,25 @@ OVERSIZED_MESSAGE = (
 )
 
 
+# Django's default DATA_UPLOAD_MAX_MEMORY_SIZE, for posts before login (the login form).
+ANONYMOUS_BYTES = 2_621_440
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 class OversizedPostMiddleware:
     """Read the post before anything else does and turn Django's refusal into a page.
 
     Django refuses a post with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS or a body
     over DATA_UPLOAD_MAX_MEMORY_SIZE with a bare English "Bad Request (400)" (or, with
-    DEBUG, a technical page), raised wherever request.POST is first read — the CSRF check.
-    This middleware sits before CsrfViewMiddleware, reads request.POST itself (what the
-    CSRF check would do next anyway) and answers in Chinese. The sheet page's script counts
+    DEBUG, a technical page), raised wherever request.POST is first read — the CSRF check's
+    process_view. This middleware's __call__ runs before any process_view: it reads
+    request.POST itself (what the CSRF check would do next anyway) and answers in Chinese. The sheet page's script counts
     the fields before it posts, so a browser rarely gets here.
     """
 
@@ -32,6 +43,10 @@ class OversizedPostMiddleware:
 
     def __call__(self, request):
         if request.method == "POST":
+            if not request.user.is_authenticated and _declared_length(request) > ANONYMOUS_BYTES:
+                # The large limit is for sheet pages; nobody logged out posts that much.
+                logger.warning("oversized anonymous post to %s", request.path)
+                return oversized_response(request)
             try:
                 request.POST  # noqa: B018 - parsing is what may fail
             except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:

@@ -209,3 +209,16 @@ def test_other_projects_sheets_stay_out_of_reach(client, bob, project):
     client.force_login(bob)
     assert client.get(sheet_url(project, Sheet.GOALS)).status_code == 404
     assert post_as_browser(client, sheet_url(project, Sheet.GOALS), {"x": "1"}).status_code == 404
+
+
+def test_before_login_the_small_limit_holds(client, reference):
+    response = post_as_browser(client, reverse("login"), {"username": "x" * 3_000_000})
+    assert response.status_code == 400
+    assert "提交的内容过多" in response.content.decode()
+
+
+def test_after_login_a_large_sheet_post_reaches_the_sheet(client_a, project):
+    data = form_data(client_a.get(sheet_url(project, Sheet.GOALS)).content.decode())
+    data["composition"] = "很长的建设内容" * 150_000  # ~9.5 MB urlencoded
+    response = post_as_browser(client_a, sheet_url(project, Sheet.GOALS), data)
+    assert response.status_code == 302
