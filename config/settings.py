@@ -5,6 +5,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core import limits
+from apps.core.tabular import SAFE_FORMATS
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,7 +56,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads an oversized post before the CSRF check's process_view would (apps/core/limits.py).
+    "apps.core.middleware.OversizedPostMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "apps.accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -79,9 +84,21 @@ TEMPLATES = [
 ]
 
 # PostgreSQL through DATABASE_URL; SQLite only as the embedded default for the demo.
+# CONN_MAX_AGE (seconds a connection is kept after a request) depends on the server kind:
+# 0, the default, for runserver (the demo) and any server with a thread per client socket,
+# where persistent connections pile up, one per live thread (issue 16: 65-99 idle ones,
+# then logins failed); e.g. 60 for a server with a fixed set of workers (gunicorn sync or
+# gthread), which then reuse them. A new connection costs ~6 ms on loopback.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 0)
+if CONN_MAX_AGE < 0:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be >= 0 (unlimited lifetimes are not allowed)")
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_MAX_AGE > 0
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -92,9 +109,26 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's four rules (their messages are in its zh-hans translation): not like the
+# username or name, at least PASSWORD_MIN_LENGTH characters, not a common password, not
+# only digits. They apply wherever a password is set: 修改密码 and the admin.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Shared office PCs: the session cookie ends with the browser, and a session unused for
+# SESSION_IDLE_MINUTES ends on the server (apps.accounts.middleware slides its expiry at
+# most once a minute, instead of a session write on every request).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -144,9 +178,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # model's change permission, exporting its view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Only CSV and XLSX, written so that no cell becomes a live formula (apps/core/tabular.py).
+IMPORT_EXPORT_FORMATS = SAFE_FORMATS
 
-# Formsets of a large 类项目 sheet: 60 indicators + 40 lines, each with ~10 fields.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# What a sheet page posts at the row limits of apps/core/limits.py (1,000 indicators and
+# 500 budget lines on one page), with a margin: a project that was saved can be saved
+# again. Beyond, apps.core.middleware answers in Chinese.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.MAX_POST_FIELDS
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_POST_BYTES
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DEBUG="${DEBUG:-1}"
+# runserver serves each browser socket on its own thread: persistent database
+# connections would pile up, one per thread (see CONN_MAX_AGE in the README).
+export CONN_MAX_AGE=0
 .venv/bin/python manage.py demo
 # The background worker of long exports (Django's tasks framework, database backend).
 .venv/bin/python manage.py db_worker --interval 1 &

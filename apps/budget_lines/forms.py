@@ -3,6 +3,7 @@ from functools import cache
 from django.forms import Textarea, modelformset_factory
 
 from apps.budget_lines.models import BudgetLine
+from apps.core import limits
 from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
 from apps.sheets.schema import DEFAULT_VERSION, LINES
@@ -26,6 +27,8 @@ def budget_line_formset(version: str):
         extra=0,
         can_order=False,
         can_delete=True,
+        max_num=limits.LINES.max_rows,
+        validate_max=True,
     )
     # Long texts of the printed form wrap in their cells instead of hiding in an input.
     for name, field in formset.form.base_fields.items():

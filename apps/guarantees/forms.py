@@ -2,6 +2,7 @@ from functools import cache
 
 from django.forms import modelformset_factory
 
+from apps.core import limits
 from apps.core.formsets import SheetRowForm, SheetRowFormSet
 from apps.guarantees.models import RuleDocument
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
@@ -29,6 +30,8 @@ def rule_document_formset(version: str):
         extra=0,
         can_order=False,
         can_delete=True,
+        max_num=limits.DOCS.max_rows,
+        validate_max=True,
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
+from apps.core import limits
 from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet
 from apps.indicators.models import Indicator
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
@@ -65,6 +66,8 @@ def indicator_formset(version: str):
         extra=0,
         can_order=False,
         can_delete=True,
+        max_num=limits.INDICATORS.max_rows,
+        validate_max=True,
     )
 
 

@@ -1,6 +1,7 @@
 import copy
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -99,6 +100,7 @@ def _filtered_projects(request):
 
 def project_list_export(request):
     """The list as shown (same filters, every page) as CSV or XLSX."""
+    from apps.core.tabular import SafeCSV, SafeXLSX
     from apps.exports.resources import ProjectListResource
 
     fmt = request.GET.get("format", "csv")
@@ -106,12 +108,13 @@ def project_list_export(request):
         raise Http404("没有这种格式。")
     projects, year, unit_id = _filtered_projects(request)
     dataset = ProjectListResource().export(queryset=selectors.project_list(projects))
+    dataset.title = "项目列表"
     if fmt == "csv":
         # A BOM, so that Excel opens the Chinese CSV as UTF-8.
-        content = ("\ufeff" + dataset.csv).encode("utf-8")
+        content = ("\ufeff" + SafeCSV().export_data(dataset)).encode("utf-8")
         content_type = "text/csv; charset=utf-8"
     else:
-        content = dataset.xlsx
+        content = SafeXLSX().export_data(dataset)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(content, content_type=content_type)
     name = quote(f"项目列表{'-' + str(year) if year else ''}.{fmt}")
@@ -300,6 +303,11 @@ def project_sheet(request, pk, sheet):
             "sheet_label": SHEET_LABELS[sheet],
             "sheet_labels": SHEET_LABELS,
             "can_edit": (allowed, reason),
+            # What the server accepts in one post; sheet.js refuses more before posting.
+            "post_limits": {
+                "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                "bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+            },
             "findings_by_anchor": page.findings_by_anchor(),
             "lines_total": page.filing.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),

@@ -50,10 +50,15 @@ def can_create_project(user: User) -> tuple[bool, str]:
 
 
 def can_edit(user: User, project: Project) -> tuple[bool, str]:
-    is_admin = user.role == Role.ADMIN or user.is_superuser
-    if not is_admin and (
-        user.role not in (Role.FILLER, Role.UNIT_HEAD) or user.unit_id != project.unit_id
-    ):
+    """Only the unit's fillers and unit head write its sheets (and sub-projects).
+
+    Administrators do not: the sheets are the unit's declaration, printed over its head's
+    and filler's names, and reviewers correct by returning with reasons. Administrators
+    keep the master data, filing rounds, and bringing filed workbooks in as new projects.
+    """
+    if user.role not in (Role.FILLER, Role.UNIT_HEAD) or user.unit_id != project.unit_id:
+        if user.role == Role.ADMIN or user.is_superuser:
+            return False, "管理员不修改单位的申报内容，只有本单位填报人可以修改项目。"
         return False, "只有本单位填报人可以修改项目。"
     if not project.is_editable_by_filler:
         if project.status == Project.Status.APPROVED:

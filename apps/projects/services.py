@@ -10,6 +10,7 @@ from django.db import transaction
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Finding
 from apps.checks.rules import count
+from apps.core.limits import rows_check
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Level2
 from apps.projects.history import history_baseline, history_record
@@ -211,6 +212,11 @@ def demo_rows(data: dict, level2s: dict) -> dict[str, list[dict]]:
 @transaction.atomic
 def project_create_from_data(*, data: dict) -> Project:
     """Create a project with its three sheets from a transcription of a filed form."""
+    rows_check(
+        indicators=len(data["indicators"]),
+        lines=len(data["budget_lines"]),
+        docs=len(data["rule_documents"]),
+    )
     unit = Unit.objects.get(name=data["unit"])
     year = BudgetYear.objects.select_related("taxonomy").get(year=data["year"])
     level2s = {

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
@@ -264,12 +264,19 @@ def notifications_read(request):
     return redirect("reviews:notifications")
 
 
+@require_http_methods(["GET", "POST"])
 def notification_open(request, notice_id):
-    """Mark one notice read and go to its project (404 if the notice is someone else's)."""
+    """Go to the notice's project (404 if the notice is someone else's); a POST — the
+    list's button, with its CSRF token — also marks it read.
+
+    A GET changes nothing: another site could send one with an image link. It still
+    leads to the project, for a link kept from before.
+    """
     try:
         notice = request.user.notifications.get(pk=notice_id)
     except Notification.DoesNotExist:
         raise Http404("没有这条通知。") from None
-    services.notifications_mark_read(user=request.user, ids=[notice.pk])
     get_project_for_user(request.user, notice.project_id)  # the scope may have changed since
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user, ids=[notice.pk])
     return redirect("projects:detail", pk=notice.project_id)

@@ -10,6 +10,42 @@
   const stateEl = document.getElementById("check-state");
   let timer = null;
   let seq = 0;
+  // What the server accepts in one post (Django's DATA_UPLOAD_MAX_* settings).
+  const maxFields = parseInt(form.dataset.maxFields || "0", 10);
+  const maxBytes = parseInt(form.dataset.maxBytes || "0", 10);
+
+  // Why this page cannot be posted as it is, or null. Counted as the browser will post
+  // it (urlencoded), so the server would refuse exactly these.
+  function oversize() {
+    const data = new FormData(form);
+    let fields = 0;
+    for (const _ of data.keys()) fields += 1;
+    if (maxFields && fields > maxFields) {
+      return `本页共有 ${fields} 个输入项，超过系统一次能接收的 ${maxFields} 项`;
+    }
+    if (maxBytes) {
+      const bytes = new URLSearchParams(data).toString().length;
+      if (bytes > maxBytes) {
+        const mb = (n) => (n / 1048576).toFixed(1);
+        return `本页内容约 ${mb(bytes)} MB，超过系统一次能接收的 ${mb(maxBytes)} MB`;
+      }
+    }
+    return null;
+  }
+
+  // A refusal shown on the page itself: nothing navigates, so nothing typed is lost.
+  function showGuard(message) {
+    let box = document.getElementById("post-guard");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "post-guard";
+      box.className = "alert alert-danger";
+      box.setAttribute("role", "alert");
+      form.prepend(box);
+    }
+    box.textContent = message;
+    box.scrollIntoView({ block: "center" });
+  }
 
   function visibleRows(tbody) {
     return Array.from(tbody.querySelectorAll("tr.sheet-row")).filter((tr) => !tr.hidden);
@@ -42,6 +78,11 @@
     const total = form.querySelector(`#id_${prefix}-TOTAL_FORMS`);
     const template = document.getElementById(`${prefix}-template`);
     const tbody = document.getElementById(`${prefix}-rows`);
+    const maxRows = parseInt(form.querySelector(`#id_${prefix}-MAX_NUM_FORMS`).value, 10);
+    if (visibleRows(tbody).length >= maxRows) {
+      showGuard(`本表最多 ${maxRows} 行，不能再添加。`);
+      return;
+    }
     const index = parseInt(total.value, 10);
     const html = template.innerHTML.replace(/__prefix__/g, String(index));
     tbody.insertAdjacentHTML("beforeend", html);
@@ -142,6 +183,10 @@
   async function check() {
     const mine = ++seq;
     form.querySelectorAll("tbody.formset-rows").forEach(renumber);
+    if (oversize()) {
+      stateEl.textContent = "（本页内容过多，实时检查已暂停）";
+      return;
+    }
     stateEl.textContent = "检查中…";
     try {
       const response = await fetch(checkUrl, {
@@ -197,12 +242,19 @@
       event.preventDefault(); // a second click would post the same new rows twice
       return;
     }
+    form.querySelectorAll("tbody.formset-rows").forEach(renumber);
+    const tooMuch = oversize();
+    if (tooMuch) {
+      // The server would refuse the post with a bare page; say it here instead.
+      event.preventDefault();
+      showGuard(`${tooMuch}，没有提交，您的输入仍在本页。请删去多余的行后再保存。`);
+      return;
+    }
     form.dataset.submitting = "1";
     if (button) {
       button.disabled = true;
       button.textContent = "保存中…";
     }
-    form.querySelectorAll("tbody.formset-rows").forEach(renumber);
   });
   form.querySelectorAll("tbody.formset-rows").forEach(mergeLevel1);
   form.querySelectorAll("textarea").forEach(autosize);

@@ -154,7 +154,7 @@ def test_navbar_shows_the_unread_count_and_opening_marks_read(client_a, client_c
     assert unread_badge(client_a) == "1"
 
     first = Notification.objects.filter(recipient=charlie).order_by("id").first()
-    response = client_c.get(reverse("reviews:notification", args=[first.pk]))
+    response = client_c.post(reverse("reviews:notification", args=[first.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:detail", args=[project.pk])
     first.refresh_from_db()
