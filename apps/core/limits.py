@@ -31,6 +31,7 @@ _URLENCODED_CJK = 9
 # Texts without a database bound (备注, 文件名称, 具体措施) are counted at this many characters.
 UNBOUNDED_TEXT_CHARS = 500
 
+
 def _row_fields(table: schema.Table) -> int:
     """The most fields a row posts in any form version: its declared columns (the level
     and the sub-project one field each) plus the hidden id and DELETE."""

@@ -18,6 +18,7 @@ from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
 from apps.checks.rules import check_filing
 from apps.checks.snapshot import Filing, rows_from_json, taxonomy_spec_for_year, version_settings
+from apps.core.limits import TooManyRows, rows_check
 from apps.imports.cells import ERROR, NOTICE, WARNING, Issues, norm
 from apps.imports.metadata import exported_sub_projects, exported_total_source, metadata_for
 from apps.imports.parser import LAYOUT_EXPORT, ParsedProject, ParsedWorkbook
@@ -320,6 +321,12 @@ def _project_plan(p: ParsedProject, own_meta, info, existing: Project | None, us
         for key in TABLE_KEYS:
             pair_rows(schema.TABLE_BY_KEY[key], [], data[key])
     fill_unread(data, old, data["version"])
+    try:  # a project its sheet pages could not post again is refused here, at the import
+        rows_check(
+            indicators=len(data["indicators"]), lines=len(data["lines"]), docs=len(data["docs"])
+        )
+    except TooManyRows as exc:
+        p.issues.add(ERROR, p.sheets.get("goals", ""), str(exc))
     changes = [asdict(d) for d in snapshot_diff(old, data)] if old else []
     action = CREATE if existing is None else (UPDATE if changes else UNCHANGED)
     if existing is not None and action == UPDATE:

@@ -288,3 +288,17 @@ def test_a_workbook_of_the_other_form_version_loses_nothing(alice):
     assert project.budget_year == year
     targets = sorted(i.target_raw for i in project.indicators.all())
     assert "》90%" in targets and "=100%" in targets
+
+
+def test_a_workbook_over_the_row_limits_is_refused_at_its_table(alice):
+    spec = official_spec()
+    spec["lines"] = spec["lines"] * 251  # 502 budget lines: over the 500 a page can post
+    batch = preview(alice, official_workbook(spec))
+    assert batch.status == ImportBatch.Status.BLOCKED
+    errors = [
+        i["message"]
+        for p in batch.plan["projects"]
+        for i in p["issues"]
+        if i["severity"] == "error"
+    ]
+    assert any("项目构成分解最多 500 行，现有 502 行" in m for m in errors), errors
