@@ -7,14 +7,16 @@ from django.views.decorators.http import require_POST
 
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.exports.layout import project_layouts
 from apps.projects import selectors as project_selectors
 from apps.projects.models import Project
 from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
 from apps.projects.sheets import build_page
 from apps.reviews import permissions, selectors, services
-from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm
-from apps.reviews.history import TABLES, field_label, snapshot_diff
-from apps.reviews.models import Notification, ProjectVersion
+from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm, ReplyForm
+from apps.reviews.frozen import frozen_project
+from apps.reviews.history import snapshot_diff
+from apps.reviews.models import Notification, ProjectVersion, ReviewComment
 
 PAGE_SIZE = 50
 
@@ -123,6 +125,52 @@ def comment_add(request, pk):
     return redirect(back)
 
 
+def _comment(project, comment_id) -> ReviewComment:
+    try:
+        return project.comments.get(pk=comment_id)
+    except ReviewComment.DoesNotExist:
+        raise Http404("没有这条审核意见。") from None
+
+
+def _back_to(comment) -> str:
+    return reverse("projects:sheet", args=[comment.project_id, comment.sheet]) + (
+        f"#comment-{comment.pk}"
+    )
+
+
+@require_POST
+def comment_resolve(request, pk, comment_id):
+    """已处理 (``resolved=1``) or taking it back (``resolved=0``)."""
+    project = get_project_for_user(request.user, pk)
+    comment = _comment(project, comment_id)
+    resolved = request.POST.get("resolved", "1") != "0"
+    try:
+        services.comment_resolve(comment=comment, actor=request.user, resolved=resolved)
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已标记为已处理。" if resolved else "已取消“已处理”。")
+    return redirect(_back_to(comment))
+
+
+@require_POST
+def comment_reply(request, pk, comment_id):
+    project = get_project_for_user(request.user, pk)
+    comment = _comment(project, comment_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_back_to(comment))
+    try:
+        services.comment_reply(comment=comment, actor=request.user, text=form.cleaned_data["text"])
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "回复已记录。")
+    return redirect(_back_to(comment))
+
+
 def project_history(request, pk):
     project = get_project_for_user(request.user, pk)
     changes = Paginator(selectors.project_changes(project), 100).get_page(request.GET.get("page"))
@@ -152,23 +200,19 @@ def _version(project, number) -> ProjectVersion:
 
 
 def version_detail(request, pk, number):
+    """A submitted version as it was printed then: the shared layout of the three sheets,
+    read from the version's frozen JSON."""
     project = get_project_for_user(request.user, pk)
     version = _version(project, number)
-    data = version.data
-    tables = [
-        {
-            "label": noun,
-            "sheet": SHEET_LABELS[sheet],
-            "columns": list(columns.values()),
-            "rows": [[row.get(c, "") for c in columns] for row in data.get(key, [])],
-        }
-        for key, (sheet, noun, columns, _) in TABLES.items()
-    ]
-    fields = [(field_label(name), value) for name, value in data["fields"].items()]
     return render(
         request,
         "reviews/version.html",
-        {"project": project, "version": version, "fields": fields, "tables": tables},
+        {
+            "project": project,
+            "version": version,
+            "layouts": project_layouts(frozen_project(version)),
+            "numbers": list(project.versions.order_by("number").values_list("number", flat=True)),
+        },
     )
 
 

@@ -1,0 +1,45 @@
+"""Screenshots of a sheet page at the widths the filler uses (1366 and 768 px).
+
+Needs a running server with the demo data (``bash scripts/demo.sh`` or ``manage.py demo``
+then ``runserver``)::
+
+    .venv/bin/python scripts/sheet_screenshots.py http://127.0.0.1:8000 5 docs/
+
+logs in as the demo filler ``jyxy`` and writes ``goals-1366.png`` and ``goals-768.png``
+(full page) of project 5's 绩效目标 sheet into the directory given.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+WIDTHS = {1366: 768, 768: 1024}
+
+
+def main(base: str, pk: str, out: str, user: str = "jyxy", sheet: str = "goals") -> None:
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=zh-CN"])
+        for width, height in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{base}/login/")
+            page.fill("#id_username", user)
+            page.fill("#id_password", "demo12345")
+            page.click("button:has-text('登录')")
+            page.wait_for_url(f"{base}/projects/")
+            page.goto(f"{base}/projects/{pk}/sheets/{sheet}/")
+            page.wait_for_selector("#sheet-form", state="attached")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out_dir / f"{sheet}-{width}.png"), full_page=True)
+            page.screenshot(path=str(out_dir / f"{sheet}-{width}-viewport.png"))
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
