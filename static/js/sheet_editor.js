@@ -41,8 +41,12 @@
     else delete stateEl.dataset.sticky;
   }
 
-  form.addEventListener("input", showState);
-  form.addEventListener("change", showState);
+  function edited() {
+    if (stateEl) delete stateEl.dataset.sticky; // what was said last is out of date now
+    showState();
+  }
+  form.addEventListener("input", edited);
+  form.addEventListener("change", edited);
   form.addEventListener("submit", (event) => {
     if (!event.defaultPrevented) leaving = true;
   });
@@ -199,6 +203,7 @@
       const alert = document.getElementById("autosave-alert");
       if (alert) {
         alert.textContent = data.message;
+        alert.className = "alert alert-warning";
         alert.hidden = false;
         alert.scrollIntoView({ block: "nearest" });
       }

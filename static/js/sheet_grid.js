@@ -321,14 +321,18 @@
   }
 
   // --- After a refused save: the first error --------------------------------------------
-  if (form.dataset.posted === "1") {
+  function focusFirstError() {
     const first =
       form.querySelector("[aria-invalid=true]") ||
       (form.querySelector(".finding-msg.finding-error") || { closest: () => null }).closest("td");
-    if (first) {
-      const control = first.matches(CONTROL) ? first : first.querySelector(CONTROL);
-      first.scrollIntoView({ block: "center" });
-      if (control) control.focus({ preventScroll: true });
-    }
+    if (!first) return;
+    const control = first.matches(CONTROL) ? first : first.querySelector(CONTROL);
+    if (control) control.focus({ preventScroll: true });
+    first.scrollIntoView({ block: "center", behavior: "instant" }); // not Bootstrap's smooth
+  }
+  if (form.dataset.posted === "1") {
+    // Once the page is laid out (textareas grown, fonts in): earlier, the place moves.
+    if (document.readyState === "complete") focusFirstError();
+    else window.addEventListener("load", focusFirstError);
   }
 })();

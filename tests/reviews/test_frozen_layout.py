@@ -33,9 +33,7 @@ def cells(layouts):
         out.append(tuple(layout.footer))
         for section in layout.sections:
             for part in (section.head, section.body):
-                out.append(
-                    [[(c.text, c.kind, c.colspan, c.rowspan) for c in row] for row in part]
-                )
+                out.append([[(c.text, c.kind, c.colspan, c.rowspan) for c in row] for row in part])
     return out
 
 
