@@ -182,6 +182,7 @@ def project_history(request, pk):
             "changes": changes,
             "events": project.events.select_related("actor", "version").defer("version__data"),
             "sheet_labels": SHEET_LABELS,
+            "comments": selectors.project_comments(None, project),
         },
     )
 
