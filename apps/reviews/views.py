@@ -212,7 +212,6 @@ def version_detail(request, pk, number):
             "project": project,
             "version": version,
             "layouts": project_layouts(frozen_project(version)),
-            "numbers": list(project.versions.order_by("number").values_list("number", flat=True)),
         },
     )
 
