@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from apps.accounts.models import User
-from apps.checks.findings import Sheet
 from apps.projects.models import Project
 from apps.projects.permissions import visible_projects
 from apps.reviews import permissions
@@ -19,10 +18,6 @@ ROW_TABLES = {
     "lines": ("line", "detail", "明细"),
     "docs": ("doc", "title", "制度"),
 }
-
-
-def sheet_comments(project: Project, sheet: Sheet) -> list[ReviewComment]:
-    return [c for c in project_comments(None, project) if c.sheet == sheet]
 
 
 def project_comments(user: User | None, project: Project) -> list[ReviewComment]:
