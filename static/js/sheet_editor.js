@@ -214,6 +214,14 @@
     if (data.reason === "network") schedule();
   }
 
+  // Leaving the tab (another window, a locked screen): save now rather than in 10 s.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && enabled) {
+      clearTimeout(timer);
+      autosave();
+    }
+  });
+
   S.isDirty = isDirty;
   S.autosaveNow = autosave;
 })();

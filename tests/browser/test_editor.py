@@ -133,10 +133,18 @@ def test_autosave_saves_the_draft_and_the_page_goes_on_from_the_new_revision(
     wait_until(page, lambda: BudgetLine.objects.filter(pk=new_id, detail="改名了").exists())
     details = list(BudgetLine.objects.filter(project=project).values_list("detail", flat=True))
     assert details == ["明细1", "明细2", "改名了"]
-    # Saved: leaving needs no prompt, and the 保存 button still works from here.
+    # Saved: the 保存 button still works from here (no duplicate rows), and after an
+    # autosave leaving needs no prompt.
     page.click("#save-button")
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     assert BudgetLine.objects.filter(project=project).count() == 3
+    expect(page.locator("#autosave-toggle")).to_be_checked()  # remembered in this browser
+    page.evaluate("document.getElementById('autosave-slot').dataset.delay = '300'")
+    page.fill("#id_composition", "自动保存后离开。")
+    wait_until(page, lambda: Project.objects.get(pk=project.pk).composition == "自动保存后离开。")
+    expect(page.locator("#dirty-state")).to_contain_text("已自动保存")
+    page.click("a.nav-link:has-text('制度保障')")
+    page.wait_for_url(f"{live_server.url}/projects/{project.pk}/sheets/guarantees/")
 
 
 def test_a_stale_autosave_is_refused_and_shows_what_changed(
