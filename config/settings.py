@@ -5,8 +5,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.core import limits
 from apps.core.tabular import SAFE_FORMATS
+from apps.sheets import limits
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Reads an oversized post before the CSRF check's process_view would (apps/core/limits.py).
-    "apps.core.middleware.OversizedPostMiddleware",
+    "apps.pages.middleware.OversizedPostMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,7 +183,7 @@ IMPORT_EXPORT_FORMATS = SAFE_FORMATS
 
 # What a sheet page posts at the row limits of apps/core/limits.py (1,000 indicators and
 # 500 budget lines on one page), with a margin: a project that was saved can be saved
-# again. Beyond, apps.core.middleware answers in Chinese.
+# again. Beyond, apps.pages.middleware answers in Chinese.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.MAX_POST_FIELDS
 DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_POST_BYTES
 

@@ -3,8 +3,8 @@ from functools import cache
 from django.forms import Textarea, modelformset_factory
 
 from apps.budget_lines.models import BudgetLine
-from apps.core import limits
 from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.sheets import limits
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
 from apps.sheets.schema import DEFAULT_VERSION, LINES
 

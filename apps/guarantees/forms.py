@@ -2,9 +2,9 @@ from functools import cache
 
 from django.forms import modelformset_factory
 
-from apps.core import limits
 from apps.core.formsets import SheetRowForm, SheetRowFormSet
 from apps.guarantees.models import RuleDocument
+from apps.sheets import limits
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
 from apps.sheets.schema import DEFAULT_VERSION, DOCS
 

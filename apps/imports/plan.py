@@ -18,7 +18,6 @@ from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
 from apps.checks.rules import check_filing
 from apps.checks.snapshot import Filing, rows_from_json, taxonomy_spec_for_year, version_settings
-from apps.core.limits import TooManyRows, rows_check
 from apps.imports.cells import ERROR, NOTICE, WARNING, Issues, norm
 from apps.imports.metadata import exported_sub_projects, exported_total_source, metadata_for
 from apps.imports.parser import LAYOUT_EXPORT, ParsedProject, ParsedWorkbook
@@ -28,6 +27,7 @@ from apps.projects.models import Project
 from apps.projects.permissions import can_edit
 from apps.sheets import schema
 from apps.sheets.diff import snapshot_diff
+from apps.sheets.limits import TooManyRows, rows_check
 from apps.sheets.snapshot import FORMAT, project_snapshot, row_keys
 from apps.sheets.values import blank, from_json, to_json
 from apps.units.models import Unit

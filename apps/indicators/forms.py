@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
-from apps.core import limits
 from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet
 from apps.indicators.models import Indicator
+from apps.sheets import limits
 from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
 from apps.sheets.schema import DEFAULT_VERSION, INDICATORS
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from apps.budgets.models import BudgetYear
@@ -35,6 +36,7 @@ from apps.projects.sheets import build_page, normalise_newlines
 from apps.reviews import permissions as review_permissions
 from apps.reviews import selectors as review_selectors
 from apps.reviews.forms import CommentForm
+from apps.reviews.reading import comments_panel, reading_context
 from apps.units.models import Unit
 
 PAGE_SIZE = 50
@@ -254,6 +256,8 @@ def project_sheet(request, pk, sheet):
     project = get_project_for_user(request.user, pk)
     sheet = _sheet_key(sheet)
     allowed, reason = can_edit(request.user, project)
+    if request.method == "POST" and request.headers.get(AUTOSAVE_HEADER) == "1":
+        return _autosave(request, project, sheet, allowed, reason)
     page, revision, changed_meanwhile = None, project.revision, []
     if request.method == "POST":
         # The forms write into the instance they are given; the page header keeps showing
@@ -286,23 +290,34 @@ def project_sheet(request, pk, sheet):
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
     page = page or build_page(project, sheet)
-    if not allowed and request.method != "POST":
-        for form in page.forms.values():
-            for f in getattr(form, "forms", [form]):
-                for field in f.fields.values():
-                    field.disabled = True
-    comments = review_selectors.sheet_comments(project, sheet)
     can_comment = review_permissions.can_comment(request.user, project)
+    context = {
+        "project": project,
+        "page": page,
+        "sheet": sheet,
+        "sheet_label": SHEET_LABELS[sheet],
+        "sheet_labels": SHEET_LABELS,
+        "can_edit": (allowed, reason),
+        "last_return": review_selectors.last_return(project),
+        "comment_form": CommentForm(
+            places=review_selectors.comment_places(page), initial={"sheet": sheet}
+        )
+        if can_comment[0]
+        else None,
+    }
+    if not allowed and request.method != "POST":
+        # Whoever may not edit reads the sheet as printed, comments beside their rows.
+        context.update(reading_context(request.user, project, sheet, page))
+        return render(request, "projects/sheet_read.html", context)
+    panel = comments_panel(request.user, project, sheet)
+    here = [c for c in panel["all_comments"] if c.sheet == sheet]
     return render(
         request,
         f"projects/sheet_{sheet}.html",
         {
-            "project": project,
-            "page": page,
-            "sheet": sheet,
-            "sheet_label": SHEET_LABELS[sheet],
-            "sheet_labels": SHEET_LABELS,
-            "can_edit": (allowed, reason),
+            **context,
+            **panel,
+            "panel_findings": page.findings,
             # What the server accepts in one post; sheet.js refuses more before posting.
             "post_limits": {
                 "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
@@ -311,16 +326,63 @@ def project_sheet(request, pk, sheet):
             "findings_by_anchor": page.findings_by_anchor(),
             "lines_total": page.filing.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),
-            "last_return": review_selectors.last_return(project),
             "changed_meanwhile": changed_meanwhile,
             "can_manage_taxonomy": can_manage_taxonomy(request.user),
-            "sheet_comments": review_selectors.attach_comments(page, comments),
-            "comment_form": CommentForm(
-                places=review_selectors.comment_places(page), initial={"sheet": sheet}
-            )
-            if can_comment[0]
-            else None,
+            "sheet_comments": review_selectors.attach_comments(page, here),
         },
+    )
+
+
+AUTOSAVE_HEADER = "X-Sheet-Autosave"
+
+
+def _autosave(request, project, sheet, allowed: bool, reason: str) -> JsonResponse:
+    """A draft saved in the background by the page's script, through the same save and the
+    same stale-save check as the 保存 button; answered in JSON so that the page stays as it
+    is and only learns its new revision and the ids of rows it created."""
+    if not allowed:
+        return JsonResponse({"saved": False, "reason": "refused", "message": reason}, status=409)
+    page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+    expected = RevisionForm(request.POST).expected()
+    if not page.is_valid:
+        message = "有无法识别的输入（见标红处），本次没有自动保存；改正后会再自动保存。"
+        return JsonResponse({"saved": False, "reason": "invalid", "message": message}, status=422)
+    try:
+        SHEET_SAVERS[sheet](page, actor=request.user, expected_revision=expected)
+    except StaleRevision as exc:
+        changes = _changes_since(project, expected)
+        html = render_to_string(
+            "projects/_changed_meanwhile.html", {"changed_meanwhile": changes}, request=request
+        )
+        message = (
+            "没有自动保存：在您打开本页之后，有人保存了本项目（改动见页面上方）。自动保存已暂停；"
+            "您的输入仍在本页，核对后点“保存”。"
+        )
+        return JsonResponse(
+            {
+                "saved": False,
+                "reason": "stale",
+                "message": message,
+                "current": exc.current,
+                "html": html,
+            },
+            status=409,
+        )
+    except WriteRefused as exc:
+        return JsonResponse({"saved": False, "reason": "refused", "message": str(exc)}, status=409)
+    saved = page.project
+    return JsonResponse(
+        {
+            "saved": True,
+            "revision": saved.revision,
+            "rows": {
+                form.prefix: {f.prefix: f.instance.pk for f in form.rows_in_order()}
+                for form in page.forms.values()
+                if hasattr(form, "rows_in_order")
+            },
+            "ready_html": render_to_string("projects/_ready_badge.html", {"project": saved}),
+            "message": _saved_message(saved),
+        }
     )
 
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Finding
 from apps.checks.rules import count
-from apps.core.limits import rows_check
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Level2
 from apps.projects.history import history_baseline, history_record
@@ -19,6 +18,7 @@ from apps.projects.rows import rows_sync
 from apps.projects.selectors import project_findings
 from apps.projects.sheets import PAGE_TABLES, formset_rows
 from apps.sheets import schema
+from apps.sheets.limits import rows_check
 from apps.units.models import Unit
 
 

@@ -57,3 +57,16 @@ class ApproveForm(ReasonForm):
         },
     )
     field_order = ["grade", "reason"]
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="回复",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "请填写回复。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _Helper()

@@ -91,10 +91,41 @@ class ReviewComment(models.Model):
     anchor_label = models.CharField("位置说明", max_length=200, blank=True)
     text = models.TextField("意见")
     created_at = models.DateTimeField("时间", default=timezone.now)
+    # 已处理: folded away on the sheets, kept (with its replies) in the record.
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["project", "created_at", "id"]
         verbose_name = verbose_name_plural = "审核意见"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class CommentReply(models.Model):
+    """An answer to a review comment, by the unit or a reviewer."""
+
+    comment = models.ForeignKey(
+        ReviewComment, verbose_name="审核意见", on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回复人", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField("回复")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "created_at", "id"]
+        verbose_name = verbose_name_plural = "意见回复"
 
 
 class Notification(models.Model):

@@ -119,3 +119,44 @@ def allowed_actions(user: User, project: Project) -> dict[str, tuple[bool, str]]
 
 def is_reviewer(user: User) -> bool:
     return user.role in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
+
+
+# --- Comments: replies and 已处理 -----------------------------------------------------------
+
+
+def comment_role(user: User, project: Project) -> str:
+    """How ``user`` stands to a project's comments: "unit" (its fillers), "reviewer" (the
+    department reviewer of its unit, a finance reviewer) or "" (anyone else)."""
+    if _is_filler_of(user, project):
+        return "unit"
+    if user.role == Role.FINANCE_REVIEWER or _reviews_department_stage(user, project):
+        return "reviewer"
+    return ""
+
+
+def can_reply(user: User, comment, *, role: str | None = None) -> tuple[bool, str]:
+    """The unit and the project's reviewers talk under a comment until it is settled.
+    ``role`` is ``comment_role(user, comment.project)`` when the caller knows it already."""
+    project = comment.project
+    role = comment_role(user, project) if role is None else role
+    if not role:
+        return False, "只有本单位的填报人和本项目的审核人可以回复审核意见。"
+    if project.status == Status.APPROVED:
+        return False, "项目已批复，审核意见已归档，不能再回复。"
+    if comment.resolved_at is not None:
+        return False, "这条意见已处理；如需继续讨论，请先取消“已处理”。"
+    return True, ""
+
+
+def can_resolve(user: User, comment, *, role: str | None = None) -> tuple[bool, str]:
+    """已处理 (and taking it back): the unit says so while it can still change the sheets;
+    the project's reviewers may close or reopen a comment at any time before approval."""
+    project = comment.project
+    role = comment_role(user, project) if role is None else role
+    if not role:
+        return False, "只有本单位的填报人和本项目的审核人可以标记意见为已处理。"
+    if project.status == Status.APPROVED:
+        return False, "项目已批复，审核意见已归档。"
+    if role == "unit" and project.status not in EDITABLE_STATUSES:
+        return False, f"{_status_text(project)}，单位只能在修改期间标记意见为已处理。"
+    return True, ""

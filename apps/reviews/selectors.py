@@ -1,14 +1,15 @@
 """Reads of the review flow: comments placed on a sheet, history, versions, queues."""
 
-from django.db.models import QuerySet
-from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
+from django.db.models import Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.accounts.models import User
-from apps.checks.findings import Sheet
 from apps.projects.models import Project
 from apps.projects.permissions import visible_projects
-from apps.reviews.models import ReviewComment
+from apps.reviews import permissions
+from apps.reviews.models import CommentReply, ReviewComment
 from apps.sheets.diff import field_label
 
 # formset key of a sheet page → (row anchor kind, the field its comments print under)
@@ -19,26 +20,27 @@ ROW_TABLES = {
 }
 
 
-def sheet_comments(project: Project, sheet: Sheet) -> list[ReviewComment]:
-    return list(ReviewComment.objects.filter(project=project, sheet=sheet).select_related("author"))
+def project_comments(user: User | None, project: Project) -> list[ReviewComment]:
+    """Every comment of the project (open and 已处理), with its replies and, for ``user``,
+    whether they may reply to it and mark it resolved (``may_reply``, ``may_resolve``)."""
+    comments = list(
+        ReviewComment.objects.filter(project=project)
+        .select_related("author", "resolved_by")
+        .prefetch_related(
+            Prefetch("replies", queryset=CommentReply.objects.select_related("author"))
+        )
+    )
+    role = permissions.comment_role(user, project) if user is not None else ""
+    for c in comments:
+        c.project = project  # the permission checks read it; no query per comment
+        c.may_reply = bool(role) and permissions.can_reply(user, c, role=role)[0]
+        c.may_resolve = bool(role) and permissions.can_resolve(user, c, role=role)[0]
+    return comments
 
 
 def comment_html(comments: list[ReviewComment]) -> str:
-    return format_html_join(
-        "",
-        '<div class="review-comment" data-comment-anchor="{}"><strong>审核意见</strong>'
-        '<span class="text-muted small">（第 {} 版 · {} · {}）</span>：{}</div>',
-        (
-            (
-                c.anchor,
-                c.version_number,
-                c.author.display_name,
-                f"{localtime(c.created_at):%Y-%m-%d %H:%M}",
-                c.text,
-            )
-            for c in comments
-        ),
-    )
+    """Comments as printed inside the row or under the field they are about."""
+    return mark_safe("".join(render_to_string("reviews/_comment.html", {"c": c}) for c in comments))
 
 
 def row_anchor(key: str, form) -> str:

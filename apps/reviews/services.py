@@ -18,6 +18,7 @@ from apps.projects.services import project_refresh_findings
 from apps.reviews import permissions
 from apps.reviews.models import (
     Action,
+    CommentReply,
     Notification,
     ProjectVersion,
     ReviewComment,
@@ -184,6 +185,42 @@ def comment_add(
         anchor_label=anchor_label,
         text=text,
     )
+
+
+def _locked_comment(comment: ReviewComment) -> ReviewComment:
+    return (
+        ReviewComment.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=comment.pk)
+    )
+
+
+@transaction.atomic
+def comment_resolve(*, comment: ReviewComment, actor: User, resolved: bool = True) -> ReviewComment:
+    """Mark a comment 已处理 (or take that back). A resolved comment folds away on the
+    sheets but stays, with its replies, in the project's record."""
+    comment = _locked_comment(comment)
+    allowed, reason = permissions.can_resolve(actor, comment)
+    if not allowed:
+        raise TransitionRefused(reason)
+    if resolved and comment.resolved_at is None:
+        comment.resolved_at, comment.resolved_by = timezone.now(), actor
+    elif not resolved:
+        comment.resolved_at, comment.resolved_by = None, None
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment
+
+
+@transaction.atomic
+def comment_reply(*, comment: ReviewComment, actor: User, text: str) -> CommentReply:
+    text = text.strip()
+    if not text:
+        raise TransitionRefused("回复不能为空。")
+    comment = _locked_comment(comment)
+    allowed, reason = permissions.can_reply(actor, comment)
+    if not allowed:
+        raise TransitionRefused(reason)
+    return CommentReply.objects.create(comment=comment, author=actor, text=text)
 
 
 # --- Notifications: a row per recipient in the app, and an e-mail after commit -----------

@@ -11,6 +11,16 @@ urlpatterns = [
     path("projects/<int:pk>/approve/", views.project_approve, name="approve"),
     path("projects/<int:pk>/adjust/", views.project_adjust, name="adjust"),
     path("projects/<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path(
+        "projects/<int:pk>/comments/<int:comment_id>/resolve/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
+    path(
+        "projects/<int:pk>/comments/<int:comment_id>/reply/",
+        views.comment_reply,
+        name="comment_reply",
+    ),
     path("projects/<int:pk>/history/", views.project_history, name="history"),
     path("projects/<int:pk>/versions/", views.project_versions, name="versions"),
     path("projects/<int:pk>/versions/<int:number>/", views.version_detail, name="version"),

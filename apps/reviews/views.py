@@ -7,15 +7,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.exports.layout import project_layouts
 from apps.projects import selectors as project_selectors
 from apps.projects.models import Project
 from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
 from apps.projects.sheets import build_page
 from apps.reviews import permissions, selectors, services
-from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm
-from apps.reviews.models import Notification, ProjectVersion
-from apps.sheets import schema
-from apps.sheets.diff import show, show_cell, snapshot_diff
+from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm, ReplyForm
+from apps.reviews.frozen import frozen_project
+from apps.reviews.models import Notification, ProjectVersion, ReviewComment
+from apps.sheets.diff import snapshot_diff
 
 PAGE_SIZE = 50
 
@@ -124,6 +125,52 @@ def comment_add(request, pk):
     return redirect(back)
 
 
+def _comment(project, comment_id) -> ReviewComment:
+    try:
+        return project.comments.get(pk=comment_id)
+    except ReviewComment.DoesNotExist:
+        raise Http404("没有这条审核意见。") from None
+
+
+def _back_to(comment) -> str:
+    return reverse("projects:sheet", args=[comment.project_id, comment.sheet]) + (
+        f"#comment-{comment.pk}"
+    )
+
+
+@require_POST
+def comment_resolve(request, pk, comment_id):
+    """已处理 (``resolved=1``) or taking it back (``resolved=0``)."""
+    project = get_project_for_user(request.user, pk)
+    comment = _comment(project, comment_id)
+    resolved = request.POST.get("resolved", "1") != "0"
+    try:
+        services.comment_resolve(comment=comment, actor=request.user, resolved=resolved)
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已标记为已处理。" if resolved else "已取消“已处理”。")
+    return redirect(_back_to(comment))
+
+
+@require_POST
+def comment_reply(request, pk, comment_id):
+    project = get_project_for_user(request.user, pk)
+    comment = _comment(project, comment_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(_back_to(comment))
+    try:
+        services.comment_reply(comment=comment, actor=request.user, text=form.cleaned_data["text"])
+    except services.TransitionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "回复已记录。")
+    return redirect(_back_to(comment))
+
+
 def project_history(request, pk):
     project = get_project_for_user(request.user, pk)
     changes = Paginator(selectors.project_changes(project), 100).get_page(request.GET.get("page"))
@@ -135,6 +182,7 @@ def project_history(request, pk):
             "changes": changes,
             "events": project.events.select_related("actor", "version").defer("version__data"),
             "sheet_labels": SHEET_LABELS,
+            "comments": selectors.project_comments(None, project),
         },
     )
 
@@ -153,31 +201,18 @@ def _version(project, number) -> ProjectVersion:
 
 
 def version_detail(request, pk, number):
+    """A submitted version as it was printed then: the shared layout of the three sheets,
+    read from the version's frozen JSON."""
     project = get_project_for_user(request.user, pk)
     version = _version(project, number)
-    data = version.data
-    form = data.get("version") or project.budget_year.form_version
-    tables = []
-    for table in schema.TABLES:
-        columns = [c for c in table.columns_for(form) if c.printed or c.kind == "sub"]
-        tables.append(
-            {
-                "label": table.noun,
-                "sheet": SHEET_LABELS[table.sheet],
-                "columns": [c.label_for(form) for c in columns],
-                "rows": [
-                    [show_cell(table, c, row) for c in columns] for row in data.get(table.key, [])
-                ],
-            }
-        )
-    fields = [
-        (item.label_for(form), show(item, data["fields"].get(item.name)))
-        for item in schema.fields(form)
-    ]
     return render(
         request,
         "reviews/version.html",
-        {"project": project, "version": version, "fields": fields, "tables": tables},
+        {
+            "project": project,
+            "version": version,
+            "layouts": project_layouts(frozen_project(version)),
+        },
     )
 
 

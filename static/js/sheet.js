@@ -74,7 +74,63 @@
     });
   }
 
-  function addRow(prefix) {
+  // Indicators print grouped by level 1, then level 2, in the taxonomy's order (the order
+  // of the level-2 select's options); within a group in the filler's order. The screen
+  // keeps the same order, so a row goes into its group as soon as its level is chosen.
+  // Rows without a level wait at the bottom.
+  function groupKey(tr) {
+    const select = tr.querySelector("select[name$='-level2']");
+    if (!select || select.selectedIndex <= 0) return Infinity;
+    return select.selectedIndex;
+  }
+
+  function isGrouped(tbody) {
+    return tbody.id === "ind-rows";
+  }
+
+  function placeInGroup(tr) {
+    const tbody = tr.parentElement;
+    const key = groupKey(tr);
+    const others = visibleRows(tbody).filter((row) => row !== tr);
+    let after = null;
+    others.forEach((row) => {
+      if (groupKey(row) <= key) after = row;
+    });
+    const before = after ? after.nextElementSibling : others[0];
+    if (after) after.after(tr);
+    else if (before) before.before(tr);
+    renumber(tbody);
+  }
+
+  function sortGroups(tbody) {
+    const rows = visibleRows(tbody);
+    const sorted = rows
+      .map((tr, i) => [groupKey(tr), i, tr])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map((entry) => entry[2]);
+    if (sorted.every((tr, i) => tr === rows[i])) return false;
+    tbody.append(...sorted);
+    renumber(tbody);
+    return true;
+  }
+
+  function hint(text) {
+    const el = document.getElementById("sheet-hint");
+    if (!el) return;
+    el.textContent = text;
+    clearTimeout(hint.timer);
+    hint.timer = setTimeout(() => (el.textContent = ""), 6000);
+  }
+
+  function flash(tr) {
+    tr.classList.remove("row-flash");
+    void tr.offsetWidth; // restart the animation
+    tr.classList.add("row-flash");
+  }
+
+  // A new row: at the end of the table, or right after ``options.after`` (a row of the
+  // same group for indicators), with ``options.level2`` chosen.
+  function addRow(prefix, options = {}) {
     const total = form.querySelector(`#id_${prefix}-TOTAL_FORMS`);
     const template = document.getElementById(`${prefix}-template`);
     const tbody = document.getElementById(`${prefix}-rows`);
@@ -85,13 +141,24 @@
     }
     const index = parseInt(total.value, 10);
     const html = template.innerHTML.replace(/__prefix__/g, String(index));
-    tbody.insertAdjacentHTML("beforeend", html);
+    if (options.after) options.after.insertAdjacentHTML("afterend", html);
+    else tbody.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
+    const row = tbody.querySelector(`tr[data-prefix="${prefix}-${index}"]`);
+    const level2 = row.querySelector("select[name$='-level2']");
+    if (level2 && options.level2) {
+      level2.value = options.level2;
+      mergeLevel1(tbody);
+    }
     renumber(tbody);
-    const row = tbody.lastElementChild;
-    const first = row.querySelector("select, input:not([type=hidden]), textarea");
-    if (first) first.focus();
-    scheduleCheck();
+    if (options.focus !== false) {
+      const first = Array.from(row.querySelectorAll("select, input:not([type=hidden]), textarea")).find(
+        (el) => !(options.level2 && el === level2),
+      );
+      if (first) first.focus();
+    }
+    if (options.check !== false) scheduleCheck();
+    return row;
   }
 
   function removeRow(tr) {
@@ -107,6 +174,10 @@
     const i = rows.indexOf(tr);
     const j = i + direction;
     if (j < 0 || j >= rows.length) return;
+    if (isGrouped(tr.parentElement) && groupKey(rows[j]) !== groupKey(tr)) {
+      hint("指标按一级、二级目标分组排列，与打印顺序一致；要移到其他分组，请改“二级目标”。");
+      return;
+    }
     if (direction < 0) rows[j].before(tr);
     else rows[j].after(tr);
     renumber(tr.parentElement);
@@ -175,6 +246,8 @@
     else box.innerHTML = '<p class="text-success mb-0">未发现问题。</p>';
     document.getElementById("count-errors").textContent = data.errors;
     document.getElementById("count-warnings").textContent = data.warnings;
+    document.querySelectorAll("[data-count=errors]").forEach((el) => (el.textContent = data.errors));
+    document.querySelectorAll("[data-count=warnings]").forEach((el) => (el.textContent = data.warnings));
     if (data.totals && data.totals.lines_total !== undefined) {
       document.getElementById("lines-total").textContent = data.totals.lines_total;
     }
@@ -221,7 +294,18 @@
     scheduleCheck();
   });
   form.addEventListener("change", (event) => {
-    if (event.target.matches("select[name$='-level2']")) mergeLevel1(event.target.closest("tbody"));
+    if (event.target.matches("select[name$='-level2']")) {
+      const tr = event.target.closest("tr.sheet-row");
+      const before = visibleRows(tr.parentElement).indexOf(tr);
+      placeInGroup(tr);
+      mergeLevel1(tr.parentElement);
+      if (visibleRows(tr.parentElement).indexOf(tr) !== before) {
+        tr.scrollIntoView({ block: "nearest" });
+        flash(tr);
+        hint(`已按打印顺序移入“${event.target.selectedOptions[0].parentElement.label || ""} · ${event.target.selectedOptions[0].textContent}”分组。`);
+      }
+      event.target.focus();
+    }
     scheduleCheck();
   });
   form.addEventListener("focusout", (event) => {
@@ -232,6 +316,11 @@
     if (!button || !editable) return;
     const tr = button.closest("tr.sheet-row");
     if (button.dataset.addRow) addRow(button.dataset.addRow);
+    else if (button.classList.contains("row-add-here")) {
+      const level2 = tr.querySelector("select[name$='-level2']");
+      const row = addRow(tr.dataset.prefix.split("-")[0], { after: tr, level2: level2 && level2.value });
+      flash(row);
+    }
     else if (button.classList.contains("row-remove")) removeRow(tr);
     else if (button.classList.contains("row-up")) moveRow(tr, -1);
     else if (button.classList.contains("row-down")) moveRow(tr, 1);
@@ -256,6 +345,78 @@
       button.textContent = "保存中…";
     }
   });
-  form.querySelectorAll("tbody.formset-rows").forEach(mergeLevel1);
+  // After an autosave the rows it created exist in the database: they become the
+  // formset's initial forms (their ids set, renumbered first), rows it deleted leave the
+  // page, so that the next save updates them instead of creating them again.
+  // ``saved`` maps a formset prefix to {row prefix: id} of the rows the save kept.
+  const ROW_KINDS = { ind: "indicator", line: "line", doc: "doc" };
+
+  function reprefix(tr, newPrefix) {
+    const old = tr.dataset.prefix;
+    if (old === newPrefix) return;
+    const pattern = new RegExp(`^(id_)?${old}(?=-|$)`);
+    tr.querySelectorAll("[name], [id], [for], [data-anchor]").forEach((el) => {
+      ["name", "id", "for", "data-anchor"].forEach((attr) => {
+        const value = el.getAttribute(attr);
+        if (value && pattern.test(value)) el.setAttribute(attr, value.replace(pattern, `$1${newPrefix}`));
+      });
+    });
+    tr.dataset.prefix = newPrefix;
+  }
+
+  function applySaved(saved) {
+    Object.entries(saved).forEach(([prefix, ids]) => {
+      const tbody = document.getElementById(`${prefix}-rows`);
+      if (!tbody) return;
+      const kept = [];
+      const extras = [];
+      tbody.querySelectorAll("tr.sheet-row").forEach((tr) => {
+        if (tr.dataset.prefix in ids) kept.push(tr);
+        else if (tr.hidden) tr.remove(); // deleted by the save, or added and removed unsaved
+        else extras.push(tr);
+      });
+      const rows = kept.concat(extras);
+      rows.forEach((tr, i) => {
+        const pk = ids[tr.dataset.prefix];
+        reprefix(tr, `${prefix}-${i}`);
+        if (pk !== undefined) {
+          tr.querySelector(`input[name="${prefix}-${i}-id"]`).value = String(pk);
+          tr.dataset.rowAnchor = `${ROW_KINDS[prefix]}:${pk}`;
+          tr.id = `row-${ROW_KINDS[prefix]}-${pk}`;
+        }
+      });
+      form.querySelector(`#id_${prefix}-INITIAL_FORMS`).value = String(kept.length);
+      form.querySelector(`#id_${prefix}-TOTAL_FORMS`).value = String(rows.length);
+      renumber(tbody);
+    });
+  }
+
+  function renumberAll() {
+    form.querySelectorAll("tbody.formset-rows").forEach(renumber);
+  }
+
+  form.querySelectorAll("tbody.formset-rows").forEach((tbody) => {
+    if (isGrouped(tbody)) sortGroups(tbody);
+    mergeLevel1(tbody);
+  });
   form.querySelectorAll("textarea").forEach(autosize);
+
+  // What the other scripts of the page (editing, paste, autosave) build on.
+  window.SheetPage = {
+    form,
+    editable,
+    addRow,
+    applySaved,
+    autosize,
+    formatMoney,
+    hint,
+    flash,
+    mergeLevel1,
+    placeInGroup,
+    renumber,
+    renumberAll,
+    scheduleCheck,
+    sortGroups,
+    visibleRows,
+  };
 })();

@@ -100,7 +100,9 @@ def test_submit_return_with_row_comment_fix_resubmit_pass_approve(
     login(page, base, alice)
     page.goto(goals)
     expect(page.locator("#save-button")).to_have_count(0)
-    expect(page.locator("#id_ind-1-target_raw")).to_be_disabled()
+    # Read as printed: no inputs, the fixed target in its row.
+    expect(page.locator("#reading-sheet input, #reading-sheet textarea")).to_have_count(0)
+    expect(page.locator(f"#row-indicator-{indicator.pk}")).to_contain_text("≥95%")
 
     project.refresh_from_db()
     assert project.status == Project.Status.APPROVED and project.grade == "B"

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from apps.budget_lines.models import BudgetLine
 from apps.checks.findings import Sheet
-from apps.core import limits
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator
 from apps.projects.services import project_create_from_data
+from apps.sheets import limits
 from tests.formdata import form_data
 
 URLENCODED = "application/x-www-form-urlencoded"

@@ -72,3 +72,19 @@ def sheet_field(form, name, findings_by_anchor=None):
         radios,
         findings_html((findings_by_anchor or {}).get(name, [])),
     )
+
+
+# The editor's classes of the indicator cells (static/css/app.css, static/js/sheet_*.js):
+# 目标值 of the 2018 table and 指标值 of the 2021 one are the same kind of cell.
+_CELL_CLASSES = {
+    "level2": "c-level2",
+    "name": "c-name",
+    "target_raw": "c-target",
+    "target_value": "c-target",
+    "remark": "c-remark",
+}
+
+
+@register.filter
+def cell_class(name: str) -> str:
+    return _CELL_CLASSES.get(name, "")

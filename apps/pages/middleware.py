@@ -6,7 +6,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
-from apps.core import limits
+from apps.sheets import limits
 
 logger = logging.getLogger("django.security.oversized_post")
 
