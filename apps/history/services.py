@@ -29,6 +29,12 @@ def history_changes_record(
     if state is None:
         ProjectState.objects.create(project_id=project_id, data=snapshot)
         return []
+    if state.data.get("format") != snapshot.get("format"):
+        # A state recorded before the sheet declaration (printed values, other keys):
+        # comparing would report every value as changed. It becomes the new baseline.
+        state.data = snapshot
+        state.save(update_fields=["data"])
+        return []
     diffs = snapshot_diff(state.data, snapshot)
     if not diffs:
         return []

@@ -145,3 +145,16 @@ def test_history_page_query_count_does_not_grow_with_changes(
         save_sheet(client_a, project, Sheet.OVERVIEW, leader=f"负责人{i}", contact=f"联系人{i}")
     with django_assert_max_num_queries(15):
         history(client_a, project)
+
+
+def test_a_state_recorded_in_the_old_format_becomes_the_baseline(project):
+    """States recorded before the sheet declaration held printed values under other keys;
+    the first write after the upgrade records nothing spurious."""
+    from apps.history.models import ProjectState
+    from apps.projects.history import history_record
+
+    ProjectState.objects.filter(project=project).update(data={"fields": {"name": "旧格式"}})
+    before = Change.objects.filter(project=project).count()
+    assert history_record(project=project, actor=None, source="测试") == 0
+    assert Change.objects.filter(project=project).count() == before
+    assert ProjectState.objects.get(project=project).data["format"] == 2
