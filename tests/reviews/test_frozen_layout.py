@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from apps.reviews.history import project_snapshot
 from django.conf import settings
 from django.urls import reverse
 
@@ -16,6 +15,7 @@ from apps.projects.models import SubProject
 from apps.projects.services import load_project_file
 from apps.reviews.frozen import frozen_project
 from apps.reviews.models import ProjectVersion
+from apps.sheets.snapshot import project_snapshot
 from tests import factories
 from tests.reviews.helpers import act
 
