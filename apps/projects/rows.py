@@ -44,18 +44,19 @@ def _derived(indicator) -> tuple:
 DERIVED = ("target_raw", "target_kind", "target_comparator", "target_number", "target_unit")
 
 
-def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> None:
+def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> list:
     """Make ``project``'s rows of ``table`` exactly ``rows``.
 
     Each row dict carries ``id``: the existing row it updates, or None for a new one;
     existing rows no dict names are deleted. ``subs`` maps sub-project name → SubProject.
-    Unchanged rows in their place are not written."""
+    Unchanged rows in their place are not written. Returns the rows as saved, in order
+    (new ones with their ids)."""
     model = django_apps.get_model(table.model)
     version = project.budget_year.form_version
     # Fresh from the database, not the project's prefetched rows: a page's model forms
     # have already put their input on those instances while validating.
     existing = {r.pk: r for r in model.objects.filter(project=project)}
-    kept, new = set(), []
+    kept, new, saved = set(), [], []
     for position, row in enumerate(rows):
         obj = existing.get(row.get("id")) if row.get("id") is not None else None
         if obj is None:
@@ -67,6 +68,7 @@ def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> None:
             derived = _derived(obj)
             indicator_apply_target(indicator=obj, version=version)
             changed = changed or derived != _derived(obj)
+        saved.append(obj)
         if obj.pk is None:
             new.append(obj)
         else:
@@ -77,4 +79,5 @@ def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> None:
     if gone:
         model.objects.filter(pk__in=gone).delete()
     if new:
-        model.objects.bulk_create(new)
+        model.objects.bulk_create(new)  # PostgreSQL returns the new ids onto the objects
+    return saved

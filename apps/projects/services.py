@@ -67,7 +67,10 @@ def _save_rows(key: str, formset, project: Project) -> None:
     """Save one sheet table through the row writer: new, edited, moved and deleted rows."""
     table = PAGE_TABLES[key]
     subs = {sp.name: sp for sp in project.sub_projects.all()}
-    rows_sync(project=project, table=table, rows=formset_rows(table, formset), subs=subs)
+    saved = rows_sync(project=project, table=table, rows=formset_rows(table, formset), subs=subs)
+    # The page's forms learn the ids of the rows they created (an autosave answers them).
+    for form, row in zip(formset.rows_in_order(), saved, strict=True):
+        form.instance.pk = row.pk
 
 
 def _save_project_form(form, extra=()) -> None:
