@@ -207,7 +207,7 @@ def level_names(ind) -> tuple[str, str]:
     return ind.level2.level1.name, ind.level2.name
 
 
-def _level_rank(ind) -> tuple:
+def level_rank(ind) -> tuple:
     if ind.level2_id is None:  # levels the taxonomy lacks print after the known ones
         return (10**6, 0)
     return (ind.level2.level1.order, ind.level2.order)
@@ -218,7 +218,7 @@ def goals_layout(project: Project, lines_total: Decimal | None = None) -> SheetL
     ind_spans, line_spans, width = goal_grid(version)
     # Printed grouped as the paper form is: by level 1, then level 2 (the taxonomy's
     # order); within a group, in the order the filler put them.
-    indicators = sorted(p.indicators.all(), key=_level_rank)
+    indicators = sorted(p.indicators.all(), key=level_rank)
     lines = list(p.budget_lines.all())
     total = (
         lines_total

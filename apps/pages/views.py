@@ -308,6 +308,14 @@ def project_sheet(request, pk, sheet):
     if not allowed and request.method != "POST":
         # Whoever may not edit reads the sheet as printed, comments beside their rows.
         context.update(reading_context(request.user, project, sheet, page))
+        if sheet == Sheet.GOALS and can_manage_taxonomy(request.user):
+            context["unknown_levels"] = sorted(
+                {
+                    (i.level1_text, i.level2_text)
+                    for i in project.indicators.all()
+                    if i.level2_id is None
+                }
+            )
         return render(request, "projects/sheet_read.html", context)
     panel = comments_panel(request.user, project, sheet)
     here = [c for c in panel["all_comments"] if c.sheet == sheet]
@@ -327,7 +335,6 @@ def project_sheet(request, pk, sheet):
             "lines_total": page.filing.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),
             "changed_meanwhile": changed_meanwhile,
-            "can_manage_taxonomy": can_manage_taxonomy(request.user),
             "sheet_comments": review_selectors.attach_comments(page, here),
         },
     )

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from apps.checks.findings import Sheet
-from apps.exports.layout import goals_layout, guarantees_layout, overview_layout
+from apps.exports.layout import goals_layout, guarantees_layout, level_rank, overview_layout
 from apps.projects.models import Project
 
 LAYOUTS = {
@@ -97,9 +97,7 @@ def keyed_sections(project, sheet: Sheet, layout) -> tuple[list, dict]:
     sections = []
     names = _field_names()
     if sheet == Sheet.GOALS:
-        indicators = sorted(
-            project.indicators.all(), key=lambda i: (i.level2.level1.order, i.level2.order)
-        )
+        indicators = sorted(project.indicators.all(), key=level_rank)  # as the layout prints
         tables = [
             None,
             ("indicator", indicators, lambda i: i.name),
