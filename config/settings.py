@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "apps.core",
     "apps.accounts",
     "apps.units",
@@ -100,6 +101,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own translations first: strings Django and the libraries leave in English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 

@@ -3,6 +3,7 @@ it in the state the row is in *now*, then moves it — so two reviewers clicking
 or a filler saving while a reviewer returns, cannot both win."""
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -245,3 +246,54 @@ def notifications_mark_read(*, user: User, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Batch decisions: each project still its own locked transition -----------------------
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    project_id: int
+    name: str  # "" when the project is not the actor's to see: nothing about it leaks
+    reason: str
+
+
+@dataclass
+class BatchOutcome:
+    action: str
+    done: list[Project] = field(default_factory=list)
+    refused: list[BatchRefusal] = field(default_factory=list)
+
+
+NOT_IN_SCOPE = "没有这个项目，或它不在您的审核范围内。"
+
+
+def projects_batch_decide(
+    *, actor: User, project_ids: list[int], action: str, reason: str = "", grade: str = ""
+) -> BatchOutcome:
+    """Pass, return or approve many projects at once.
+
+    Deliberately not one transaction: every project goes through its own transition service
+    (own row lock, own permission check against the row as it is then, own event and
+    notifications), so a refusal of one neither blocks nor undoes the others.
+    """
+    decide = {
+        "pass": lambda p: project_pass(project=p, actor=actor, reason=reason),
+        "return": lambda p: project_return(project=p, actor=actor, reason=reason),
+        "approve": lambda p: project_approve(project=p, actor=actor, grade=grade, reason=reason),
+    }[action]
+    from apps.projects.permissions import visible_projects
+
+    found = visible_projects(actor).filter(pk__in=project_ids).only("pk", "name", "unit_id")
+    by_id = {p.pk: p for p in found}
+    outcome = BatchOutcome(action=action)
+    for pk in dict.fromkeys(project_ids):
+        project = by_id.get(pk)
+        if project is None:
+            outcome.refused.append(BatchRefusal(pk, "", NOT_IN_SCOPE))
+            continue
+        try:
+            outcome.done.append(decide(project))
+        except TransitionRefused as exc:
+            outcome.refused.append(BatchRefusal(pk, project.name, str(exc)))
+    return outcome

@@ -5,14 +5,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.projects import selectors as project_selectors
+from apps.projects.filters import sort_links
 from apps.projects.models import Project
-from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
+from apps.projects.permissions import get_project_for_user, visible_projects
 from apps.projects.sheets import build_page
 from apps.reviews import permissions, selectors, services
-from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm
+from apps.reviews.forms import BATCH_ACTIONS, ApproveForm, BatchForm, CommentForm, ReasonForm
 from apps.reviews.history import TABLES, field_label, snapshot_diff
 from apps.reviews.models import Notification, ProjectVersion
 
@@ -200,36 +200,81 @@ def version_diff(request, pk):
 
 
 def review_queue(request):
-    """What waits for the user, filtered by unit, year and state, with totals."""
-    projects = selectors.waiting_for(request.user)
+    """What waits for the user (or any state), filtered, sorted, with totals; reviewers tick
+    projects for a batch decision."""
     status = request.GET.get("status", "")
-    if status == "all":
-        projects = visible_projects(request.user)
-    elif status in Project.Status.values:
-        projects = visible_projects(request.user).filter(status=status)
-    year, unit_id = _int(request.GET.get("year")), _int(request.GET.get("unit"))
-    if year:
-        projects = projects.filter(budget_year__year=year)
-    if unit_id:
-        projects = projects.filter(unit_id=unit_id)
-    page = Paginator(project_selectors.project_list(projects), PAGE_SIZE).get_page(
+    waiting = status not in ("all", *Project.Status.values)
+    filterset, projects = project_selectors.filtered_projects(
+        user=request.user,
+        data=request.GET,
+        base=selectors.waiting_for(request.user) if waiting else None,
+        queue=True,
+    )
+    sort = filterset.value("sort") or ""
+    page = Paginator(project_selectors.project_list(projects, sort), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    is_reviewer = permissions.is_reviewer(request.user)
+    batch = BatchForm(
+        projects=page,
+        actions=permissions.batch_actions(request.user),
+        initial={"next": request.GET.urlencode()},
     )
     return render(
         request,
         "reviews/queue.html",
         {
             "page": page,
+            "rows": list(zip(page, batch["ids"], strict=True)),
+            "batch": batch if is_reviewer else None,
+            "filter": filterset,
+            "sorts": sort_links(sort),
             "totals": project_selectors.project_list_totals(projects),
-            "years": BudgetYear.objects.all(),
-            "units": visible_units(request.user).order_by("code"),
-            "statuses": Project.Status.choices,
-            "year": year,
-            "unit_id": unit_id,
-            "status": status,
-            "is_reviewer": permissions.is_reviewer(request.user),
+            "deadline": selectors.deadline_for_year(filterset.value("year")),
+            "is_reviewer": is_reviewer,
         },
     )
+
+
+@require_POST
+def batch_decide(request):
+    """One decision on the ticked projects; a page says what was done and what refused."""
+    form = BatchForm(request.POST, actions=permissions.batch_actions(request.user))
+    back = reverse("reviews:queue") + _same_filters(request.POST.get("next", ""))
+    if not permissions.is_reviewer(request.user):
+        raise Http404("只有审核人可以批量处理。")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    data = form.cleaned_data
+    if data["action"] == "export":
+        from apps.exports.resources import ProjectListResource
+        from apps.projects.views import list_export_response
+
+        chosen = visible_projects(request.user).filter(pk__in=data["ids"])
+        dataset = ProjectListResource().export(queryset=project_selectors.project_list(chosen))
+        return list_export_response(dataset, "xlsx")
+    outcome = services.projects_batch_decide(
+        actor=request.user,
+        project_ids=data["ids"],
+        action=data["action"],
+        reason=data["reason"],
+        grade=data["grade"],
+    )
+    return render(
+        request,
+        "reviews/batch_result.html",
+        {"outcome": outcome, "label": BATCH_ACTIONS[data["action"]], "back": back},
+    )
+
+
+def _same_filters(query: str) -> str:
+    """The queue's own filters to go back to (a query string, never another address)."""
+    query = query.lstrip("?")
+    if not query or any(c in query for c in "/\\:"):
+        return ""
+    return "?" + query
 
 
 def _int(value):
