@@ -27,7 +27,7 @@ SORTS = {
     "errors": (F("error_count"),),
 }
 DEFAULT_ORDER = ("unit__code", "-budget_year__year", "name", "pk")
-# "waiting" sorts by the start of the wait: the longest wait is the oldest start.
+# "waiting" sorts by the days shown, i.e. by the start of the wait reversed.
 REVERSED_BY_DEFAULT = {"waiting"}
 
 

@@ -127,3 +127,35 @@ class BatchForm(forms.Form):
         if data.get("action") == "approve" and not data.get("grade"):
             self.add_error("grade", "批量批复须评定等级（优、良、中、差）。")
         return data
+
+
+class DashboardForm(forms.Form):
+    """Which year (and optionally which unit of the user's scope) the overview shows."""
+
+    year = forms.ModelChoiceField(
+        label="年度",
+        queryset=None,
+        to_field_name="year",
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": "没有这个预算年度。"},
+    )
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=None,
+        required=False,
+        empty_label="全部单位",
+        error_messages={"invalid_choice": "没有这个单位，或它不在您的范围内。"},
+    )
+
+    def __init__(self, *args, units, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = years
+        self.fields["unit"].queryset = units
+        for f in self.fields.values():
+            f.widget.attrs.update({"class": "form-select-sm", "onchange": "this.form.submit()"})
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.form_class = "d-flex flex-wrap gap-2 align-items-end filter-form"
+        self.helper.field_template = "bootstrap5/layout/inline_field.html"

@@ -44,6 +44,9 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["project", "created_at", "id"]
+        # The last transition of a project (when its wait began) is read per row by lists,
+        # queues and the overview.
+        indexes = [models.Index(fields=["project", "-created_at", "-id"], name="event_latest")]
         verbose_name = verbose_name_plural = "审核记录"
 
 

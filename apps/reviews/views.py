@@ -1,18 +1,28 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.projects import selectors as project_selectors
 from apps.projects.filters import sort_links
 from apps.projects.models import Project
-from apps.projects.permissions import get_project_for_user, visible_projects
+from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
 from apps.projects.sheets import build_page
 from apps.reviews import permissions, selectors, services
-from apps.reviews.forms import BATCH_ACTIONS, ApproveForm, BatchForm, CommentForm, ReasonForm
+from apps.reviews.dashboard import dashboard_figures
+from apps.reviews.forms import (
+    BATCH_ACTIONS,
+    ApproveForm,
+    BatchForm,
+    CommentForm,
+    DashboardForm,
+    ReasonForm,
+)
 from apps.reviews.history import TABLES, field_label, snapshot_diff
 from apps.reviews.models import Notification, ProjectVersion
 
@@ -275,6 +285,36 @@ def _same_filters(query: str) -> str:
     if not query or any(c in query for c in "/\\:"):
         return ""
     return "?" + query
+
+
+def dashboard(request):
+    """The reviewers' overview of one budget year (their own units only)."""
+    user = request.user
+    if not (permissions.is_reviewer(user) or user.role == user.Role.ADMIN or user.is_superuser):
+        raise PermissionDenied("只有审核人和管理员可以查看审核概览。")
+    years = BudgetYear.objects.all()
+    form = DashboardForm(
+        request.GET or None, units=visible_units(user).order_by("code"), years=years
+    )
+    if form.is_bound and not form.is_valid():
+        raise Http404(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data if form.is_bound else {}
+    year = data.get("year") or _default_year(years)
+    if year is None:
+        return render(request, "reviews/dashboard.html", {"form": form, "figures": None})
+    form.initial = {"year": year.year}
+    figures = dashboard_figures(user=user, budget_year=year, unit=data.get("unit"))
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"form": form, "figures": figures, "chart_data": figures.chart_data()},
+    )
+
+
+def _default_year(years):
+    """The year of the latest filing round, else the latest budget year."""
+    with_round = years.filter(filing_round__isnull=False).order_by("-year").first()
+    return with_round or years.order_by("-year").first()
 
 
 def _int(value):
