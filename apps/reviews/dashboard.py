@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.projects.models import Project
@@ -126,13 +127,13 @@ def dashboard_figures(*, user, budget_year, unit=None) -> Dashboard:
     waits = (
         projects.filter(status__in=WAITING_STATUSES)
         .order_by()
-        .annotate(since=_waiting_since())
-        .values("unit_id", "since__date")
+        .annotate(since_day=TruncDate(_waiting_since()))
+        .values("unit_id", "since_day")
         .annotate(n=Count("pk"))
     )
     for row in waits:
         u = units[row["unit_id"]]
-        start = row["since__date"]
+        start = row["since_day"]
         days = (today - start).days if start else 0
         u.waiting += row["n"]
         u.wait_days_sum += days * row["n"]
