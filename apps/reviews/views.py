@@ -347,5 +347,7 @@ def notification_open(request, notice_id):
     except Notification.DoesNotExist:
         raise Http404("没有这条通知。") from None
     services.notifications_mark_read(user=request.user, ids=[notice.pk])
+    if notice.project_id is None:  # a deadline reminder: the unit's unsubmitted projects
+        return redirect(reverse("projects:list") + "?status=draft")
     get_project_for_user(request.user, notice.project_id)  # the scope may have changed since
     return redirect("projects:detail", pk=notice.project_id)
