@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.unit_budgets",
     "import_export",
-    "django_tasks_db",
+    "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
 ]
 
 MIDDLEWARE = [

@@ -3,11 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportMixin
 
 from apps.accounts.models import User
+from apps.core.importexport import ChineseImportExportMixin
 from apps.imports.resources import UserResource
 
 
 @admin.register(User)
-class UserAdmin(ImportExportMixin, BaseUserAdmin):
+class UserAdmin(ChineseImportExportMixin, ImportExportMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("申报角色", {"fields": ["role", "unit"]})]
