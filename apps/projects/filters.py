@@ -44,7 +44,7 @@ def order_by_sort(projects, sort: str):
 class _InlineHelper(FormHelper):
     form_method = "get"
     form_class = "d-flex flex-wrap gap-2 align-items-end filter-form"
-    field_template = "bootstrap5/layout/inline_field.html"
+    form_show_labels = False  # each select says what it filters by its first option
     disable_csrf = True
 
 
@@ -74,7 +74,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     ready = django_filters.ChoiceFilter(
         label="检查",
-        choices=[("", "全部"), ("1", "就绪"), ("0", "未就绪")],
+        choices=[("", "就绪与否"), ("1", "就绪"), ("0", "未就绪")],
         empty_label=None,
         method="filter_ready",
     )
@@ -89,7 +89,7 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         form = self.form
         form.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        form.fields["q"].widget.attrs.update(placeholder="搜索项目名称", type="search")
+        form.fields["q"].widget.attrs.update(placeholder="搜索项目名称", size=14)
         if queue:
             form.fields["status"].choices = [("", "等待我处理的"), ("all", "全部状态")] + list(
                 Status.choices
@@ -104,7 +104,7 @@ class ProjectFilter(django_filters.FilterSet):
             elif name == "q":
                 field.widget.attrs.update({"class": "form-control-sm"})
         form.helper = _InlineHelper()
-        form.helper.add_input(Submit("", "筛选", css_class="btn-sm btn-outline-primary"))
+        form.helper.add_input(Submit("", "筛选", css_class="btn-sm"))
 
     def filter_name(self, queryset, name, value):
         words = value.split()

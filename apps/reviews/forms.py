@@ -156,9 +156,11 @@ class DashboardForm(forms.Form):
         self.fields["year"].queryset = years
         self.fields["unit"].queryset = units
         for f in self.fields.values():
-            f.widget.attrs.update({"class": "form-select-sm", "onchange": "this.form.submit()"})
+            f.widget.attrs.update(
+                {"class": "form-select-sm", "aria-label": f.label, "onchange": "this.form.submit()"}
+            )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.disable_csrf = True
+        self.helper.form_show_labels = False
         self.helper.form_class = "d-flex flex-wrap gap-2 align-items-end filter-form"
-        self.helper.field_template = "bootstrap5/layout/inline_field.html"

@@ -299,7 +299,7 @@ def dashboard(request):
     if form.is_bound and not form.is_valid():
         raise Http404(" ".join(e for errors in form.errors.values() for e in errors))
     data = form.cleaned_data if form.is_bound else {}
-    year = data.get("year") or _default_year(years)
+    year = data.get("year") or _default_year(years, user)
     if year is None:
         return render(request, "reviews/dashboard.html", {"form": form, "figures": None})
     form.initial = {"year": year.year}
@@ -311,10 +311,13 @@ def dashboard(request):
     )
 
 
-def _default_year(years):
-    """The year of the latest filing round, else the latest budget year."""
+def _default_year(years, user):
+    """The year of the latest filing round, else the latest year with projects to see."""
     with_round = years.filter(filing_round__isnull=False).order_by("-year").first()
-    return with_round or years.order_by("-year").first()
+    if with_round:
+        return with_round
+    with_projects = years.filter(pk__in=visible_projects(user).values("budget_year"))
+    return with_projects.order_by("-year").first() or years.order_by("-year").first()
 
 
 def _int(value):
