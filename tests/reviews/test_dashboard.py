@@ -142,3 +142,21 @@ def test_other_departments_unit_is_404(client, charlie, outsider, year_2020, for
 def test_anonymous_goes_to_login(client):
     response = client.get(reverse(URL))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (User.Role.FILLER, 403),
+        (User.Role.UNIT_HEAD, 403),
+        (User.Role.DEPT_REVIEWER, 200),
+        (User.Role.FINANCE_REVIEWER, 200),
+        (User.Role.ADMIN, 200),
+    ],
+)
+def test_each_role(client, alice, role, status):
+    unit = alice.unit if role in (User.Role.FILLER, User.Role.UNIT_HEAD) else None
+    if role == User.Role.DEPT_REVIEWER:
+        unit = alice.unit.parent
+    client.force_login(factories.user(f"u_{role}", role, unit))
+    assert client.get(reverse(URL), {"year": 2020}).status_code == status
