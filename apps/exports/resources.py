@@ -1,5 +1,8 @@
 """The plain list export of a project list (CSV / XLSX) through django-import-export."""
 
+from urllib.parse import quote
+
+from django.http import HttpResponse
 from django.utils.timezone import localtime
 from import_export import fields, resources
 
@@ -43,3 +46,17 @@ class ProjectListResource(resources.ModelResource):
 
     def dehydrate_ready(self, project):
         return "就绪" if project.is_ready else "未就绪"
+
+
+def list_export_response(dataset, fmt: str, year=None) -> HttpResponse:
+    if fmt == "csv":
+        # A BOM, so that Excel opens the Chinese CSV as UTF-8.
+        content = ("\ufeff" + dataset.csv).encode("utf-8")
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = dataset.xlsx
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    name = quote(f"项目列表{'-' + str(year.year) if year else ''}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response

@@ -1,9 +1,8 @@
 import copy
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -51,13 +50,6 @@ SHEET_SAVERS = {
 }
 
 
-def _int_param(request, name):
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
-
-
 def project_list(request):
     filterset, projects = selectors.filtered_projects(user=request.user, data=request.GET)
     year, unit = filterset.value("year"), filterset.value("unit")
@@ -90,7 +82,7 @@ def project_list(request):
 
 def project_list_export(request):
     """The list as shown (same filters and order, every page) as CSV or XLSX."""
-    from apps.exports.resources import ProjectListResource
+    from apps.exports.resources import ProjectListResource, list_export_response
 
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
@@ -99,20 +91,6 @@ def project_list_export(request):
     rows = selectors.project_list(projects, filterset.value("sort") or "")
     year = filterset.value("year")
     return list_export_response(ProjectListResource().export(queryset=rows), fmt, year)
-
-
-def list_export_response(dataset, fmt: str, year=None) -> HttpResponse:
-    if fmt == "csv":
-        # A BOM, so that Excel opens the Chinese CSV as UTF-8.
-        content = ("\ufeff" + dataset.csv).encode("utf-8")
-        content_type = "text/csv; charset=utf-8"
-    else:
-        content = dataset.xlsx
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    name = quote(f"项目列表{'-' + str(year.year) if year else ''}.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
 
 
 def project_create_view(request):

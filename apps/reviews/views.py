@@ -259,8 +259,7 @@ def batch_decide(request):
         return redirect(back)
     data = form.cleaned_data
     if data["action"] == "export":
-        from apps.exports.resources import ProjectListResource
-        from apps.projects.views import list_export_response
+        from apps.exports.resources import ProjectListResource, list_export_response
 
         chosen = visible_projects(request.user).filter(pk__in=data["ids"])
         dataset = ProjectListResource().export(queryset=project_selectors.project_list(chosen))
