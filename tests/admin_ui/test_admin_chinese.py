@@ -11,6 +11,7 @@ from apps.exports.tasks import run_export
 
 # Words a user may meet in Latin letters: file formats, and LDAP in Django's password help.
 ALLOWED = {"csv", "xlsx", "tsv", "json", "html", "ods", "xls", "yaml", "LDAP", "ID", "root"}
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 FIXED = [
     "Django",
     "Task Result",
@@ -55,7 +56,8 @@ class VisibleText(HTMLParser):
 def english_words(html: str) -> set[str]:
     parser = VisibleText()
     parser.feed(html)
-    words = set(re.findall(r"[A-Za-z][A-Za-z]{2,}", " ".join(parser.parts)))
+    text = re.sub(UUID, "", " ".join(parser.parts))  # ids of task rows are data, not words
+    words = set(re.findall(r"[A-Za-z][A-Za-z]{2,}", text))
     return {w for w in words if w not in ALLOWED}
 
 
