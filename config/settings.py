@@ -38,9 +38,11 @@ INSTALLED_APPS = [
     "apps.guarantees",
     "apps.checks",
     "apps.exports",
+    "apps.history",
     "apps.reviews",
     "apps.imports",
     "apps.unit_budgets",
+    "apps.pages",
     "import_export",
     "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
 ]

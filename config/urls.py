@@ -11,7 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("projects/", include("apps.projects.urls")),
+    path("projects/", include("apps.pages.urls")),
     path("exports/", include("apps.exports.urls")),
     path("reviews/", include("apps.reviews.urls")),
     path("imports/", include("apps.imports.urls")),

@@ -63,8 +63,8 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
+from apps.budgets.reference import reference_load
 from apps.checks.findings import Sheet
-from apps.core.reference import reference_load
 from apps.projects.models import Project
 from apps.units.models import Unit
 from tests import factories

@@ -32,6 +32,7 @@ from benchlib import analyze, cpu_model, pad, progress, setup_django
 setup_django()
 
 import django
+from apps.core.reference import reference_load
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -41,7 +42,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
-from apps.core.reference import reference_load
 from apps.projects.models import Project
 from apps.reviews.models import FilingRound, ReviewEvent
 from apps.units.models import Unit

@@ -74,7 +74,7 @@ from django.db import connection, transaction
 
 from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
-from apps.core.reference import reference_load
+from apps.budgets.reference import reference_load
 from apps.exports.layout import project_for_export
 from apps.exports.pdf import project_pdf
 from apps.exports.xlsx import project_workbook

@@ -45,7 +45,7 @@ from django.db import connection
 
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
-from apps.core.reference import reference_load
+from apps.budgets.reference import reference_load
 from apps.imports.files import check_package, open_workbook
 from apps.imports.parser import parse_workbook
 from apps.imports.plan import build_plan

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.models import User
-from apps.core.reference import reference_load
+from apps.budgets.reference import reference_load
 from apps.units.models import Unit
 from tests import factories
 

@@ -9,9 +9,9 @@ from apps.budgets.models import BudgetYear
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator, Level2
 from apps.indicators.services import indicator_apply_target
+from apps.projects.history import history_record
 from apps.projects.models import Project
 from apps.projects.services import project_refresh_findings
-from apps.reviews.history import history_record
 
 PASSWORD = "pw-for-tests"
 

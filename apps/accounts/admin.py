@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ImportExportMixin
 
 from apps.accounts.models import User
+from apps.accounts.resources import UserResource
 from apps.core.importexport import ChineseImportExportMixin
-from apps.imports.resources import UserResource
 
 
 @admin.register(User)

@@ -1,36 +1,38 @@
-from django import forms
-from django.forms import modelformset_factory
+from functools import cache
 
-from apps.budget_lines.models import LINE_FIELDS, BudgetLine
-from apps.core.forms import AmountInput, MoneyField, QuantityField
-from apps.core.formsets import SheetRowForm, SheetRowFormSet
+from django.forms import Textarea, modelformset_factory
+
+from apps.budget_lines.models import BudgetLine
+from apps.core.formsets import SheetRowForm, SheetRowFormSet, style_row_widgets
+from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
+from apps.sheets.schema import DEFAULT_VERSION, LINES
 
 
 class BudgetLineForm(SheetRowForm):
-    amount = MoneyField(label="明细金额")
-    unit_price = MoneyField(label="单价")
-    quantity = QuantityField(label="数量")
-
     class Meta:
         model = BudgetLine
-        fields = ["sub_project", *LINE_FIELDS]
-        # Long texts of the printed form wrap in their cells instead of hiding in an input.
-        widgets = {
-            **{
-                name: forms.Textarea(attrs={"rows": 1})
-                for name in ("item_name", "content", "detail", "price_basis", "quantity_basis")
-            },
-            "amount": AmountInput,
-            "unit_price": AmountInput,
-            "quantity": AmountInput,
-        }
+        fields = table_field_names(LINES, DEFAULT_VERSION)
 
 
-BudgetLineFormSet = modelformset_factory(
-    BudgetLine,
-    form=BudgetLineForm,
-    formset=SheetRowFormSet,
-    extra=0,
-    can_order=False,
-    can_delete=True,
-)
+@cache
+def budget_line_formset(version: str):
+    """The rows of 项目构成分解 as the form version declares them."""
+    formset = modelformset_factory(
+        BudgetLine,
+        form=BudgetLineForm,
+        formset=SheetRowFormSet,
+        fields=table_field_names(LINES, version),
+        formfield_callback=formfield_callback(items_by_name(LINES.columns), version),
+        extra=0,
+        can_order=False,
+        can_delete=True,
+    )
+    # Long texts of the printed form wrap in their cells instead of hiding in an input.
+    for name, field in formset.form.base_fields.items():
+        if name in ("item_name", "content", "detail", "price_basis", "quantity_basis"):
+            field.widget = Textarea(attrs={"rows": 1})
+    style_row_widgets(formset.form)
+    return formset
+
+
+BudgetLineFormSet = budget_line_formset(DEFAULT_VERSION)

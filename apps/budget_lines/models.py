@@ -2,19 +2,6 @@ from django.db import models
 from django.db.models import Q
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
-# The columns of a 项目构成分解 row as printed, left to right (the sheet, the importer and
-# the history all read a line through this list).
-LINE_FIELDS = [
-    "item_name",
-    "content",
-    "detail",
-    "amount",
-    "unit_price",
-    "price_basis",
-    "quantity",
-    "quantity_basis",
-    "remark",
-]
 
 
 class BudgetLine(models.Model):

@@ -1,6 +1,8 @@
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from apps.sheets import schema
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -13,11 +15,7 @@ class Sheet(StrEnum):
     GUARANTEES = "guarantees"
 
 
-SHEET_LABELS = {
-    Sheet.OVERVIEW: "项目总体情况",
-    Sheet.GOALS: "绩效目标",
-    Sheet.GUARANTEES: "制度保障",
-}
+SHEET_LABELS = {Sheet(key): label for key, label in schema.SHEET_LABELS.items()}
 
 
 @dataclass(frozen=True)

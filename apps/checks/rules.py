@@ -9,9 +9,11 @@ from collections import Counter
 from decimal import Decimal
 
 from apps.checks.findings import Finding, Severity, Sheet
+from apps.checks.rules_2021 import check_core_indicators
 from apps.checks.snapshot import Filing, as_date
 from apps.core.money import fmt_money, fmt_number, multiply, quantize
-from apps.indicators.targets import parse_target
+from apps.indicators.targets import compose_target, parse_target
+from apps.sheets.schema import NATIONAL_2021
 
 E, W = Severity.ERROR, Severity.WARNING
 ZERO = Decimal("0")
@@ -176,13 +178,24 @@ def _ind_where(index: int, label: str) -> str:
     return f"绩效目标 · 第 {index + 1} 行 · {label}"
 
 
+def target_of(row, version: str) -> str:
+    """The 目标值 the checks read: on the 2021 table composed of 指标性质, 指标值, 度量单位."""
+    if version == NATIONAL_2021 and (row.nature or row.target_value):
+        return compose_target(row.nature, row.target_value, row.measure_unit)
+    return row.target_raw
+
+
 def check_indicators(filing: Filing) -> list[Finding]:
     out = []
     level2s = filing.taxonomy.level2_by_id()
     end = as_date(filing.get("end_date"))
+    # The 2021 table types 指标值 apart from its sign; the page's field is target_value.
+    target_field = "target_value" if filing.version == NATIONAL_2021 else "target_raw"
     for i, row in enumerate(filing.indicators):
 
         def add(code, severity, field, label, message, _i=i, _row=row):
+            if field == "target_raw":
+                field = target_field
             out.append(
                 _f(
                     code,
@@ -196,17 +209,20 @@ def check_indicators(filing: Filing) -> list[Finding]:
 
         pair = level2s.get(row.level2_id)
         if pair is None:
+            typed = " · ".join(n for n in (row.level1_name, row.level2_name) if n)
             add(
                 "I_LEVEL_UNKNOWN",
                 E,
                 "level2",
                 "二级目标",
-                f"请选择 {filing.year} 年指标体系中的一级、二级目标。",
+                (f"原表填写的“{typed}”不在 {filing.year} 年的指标体系中；" if typed else "")
+                + f"请选择 {filing.year} 年指标体系中的一级、二级目标。",
             )
         if not row.name.strip():
             add("I_NAME_BLANK", E, "name", "三级目标", "三级目标（指标名称）未填写。")
 
-        parsed = parse_target(row.target_raw)
+        raw = target_of(row, filing.version)
+        parsed = parse_target(raw)
         name = row.name.strip() or "该指标"
         if parsed.kind == "blank":
             add("T_BLANK", E, "target_raw", "目标值", f"“{name}”的目标值未填写。")
@@ -216,7 +232,7 @@ def check_indicators(filing: Filing) -> list[Finding]:
                 E,
                 "target_raw",
                 "目标值",
-                f"目标值“{row.target_raw.strip()}”不是有效的目标值，请填写具体数值或定性描述。",
+                f"目标值“{raw.strip()}”不是有效的目标值，请填写具体数值或定性描述。",
             )
         elif parsed.kind == "invalid" and "range" in parsed.notes:
             add(
@@ -224,7 +240,7 @@ def check_indicators(filing: Filing) -> list[Finding]:
                 E,
                 "target_raw",
                 "目标值",
-                f"目标值“{row.target_raw.strip()}”的数值超出可保存的范围（整数不超过 18 位，小数不超过 6 位）。",
+                f"目标值“{raw.strip()}”的数值超出可保存的范围（整数不超过 18 位，小数不超过 6 位）。",
             )
         elif parsed.kind == "invalid":
             add(
@@ -232,7 +248,7 @@ def check_indicators(filing: Filing) -> list[Finding]:
                 E if "comparator" in parsed.notes else W,
                 "target_raw",
                 "目标值",
-                f"目标值“{row.target_raw.strip()}”无法识别为“比较符 + 数值 + 单位”（如 ≥90%）。",
+                f"目标值“{raw.strip()}”无法识别为“比较符 + 数值 + 单位”（如 ≥90%）。",
             )
         if parsed.normalised_from:
             add(
@@ -240,7 +256,7 @@ def check_indicators(filing: Filing) -> list[Finding]:
                 W,
                 "target_raw",
                 "目标值",
-                f"目标值“{row.target_raw.strip()}”已按“{parsed.normalised}”理解，请改用标准写法。",
+                f"目标值“{raw.strip()}”已按“{parsed.normalised}”理解，请改用标准写法。",
             )
         if parsed.kind == "quantitative" and parsed.unit == "%" and parsed.number > 100:
             add(
@@ -466,6 +482,7 @@ RULES = [
     check_completeness,
     check_lines,
     check_guarantees,
+    check_core_indicators,
 ]
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from apps.projects.models import FOOTER_FIELDS, OVERVIEW_FIELDS
+from apps.sheets import schema
+from apps.sheets.values import from_json
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,18 @@ class IndicatorRow:
     target_raw: str
     remark: str = ""
     sub_project: str = ""
+    # What was typed as the levels while they are not in the taxonomy (import).
+    level1_name: str = ""
+    level2_name: str = ""
+    # The 2021 core-indicator table.
+    nature: str = ""
+    target_value: str = ""
+    measure_unit: str = ""
+    weight: Decimal | None = None
+    explanation: str = ""
+    value_basis: str = ""
+    scoring: str = ""
+    data_source: str = ""
 
 
 @dataclass
@@ -56,6 +69,9 @@ class LineRow:
     unit_price: Decimal | None
     quantity: Decimal | None
     sub_project: str = ""
+    price_basis: str = ""
+    quantity_basis: str = ""
+    remark: str = ""
 
 
 @dataclass
@@ -76,6 +92,9 @@ class Filing:
     indicators: list[IndicatorRow] = field(default_factory=list)
     lines: list[LineRow] = field(default_factory=list)
     docs: list[DocRow] = field(default_factory=list)
+    version: str = schema.DEFAULT_VERSION
+    weights_total: Decimal | None = None  # the version's 分值 total, if it checks one
+    weights_required: bool = False
 
     def get(self, name: str):
         return self.fields.get(name)
@@ -88,13 +107,59 @@ class Filing:
         return replace(self, fields={**self.fields, **changes})
 
 
-# Sheet 1 without its footer, the 项目构成 text, and where 金额合计 comes from.
-SCALAR_FIELDS = [
-    *(f for f in OVERVIEW_FIELDS if f not in FOOTER_FIELDS),
-    "composition",
-    "total_source",
-    "declared_total",
-]
+# Every declared scalar but the footer (what the rules look at).
+SCALAR_FIELDS = [i.name for i in schema.fields() if not i.footer]
+ROW_CLASSES = {"indicators": IndicatorRow, "lines": LineRow, "docs": DocRow}
+KEY_PREFIX = {"indicators": "ind", "lines": "line", "docs": "doc"}
+
+
+def make_row(table: schema.Table, key: str, values: dict):
+    """A rules row from a table's declared values (model values: Decimal, bool, …).
+
+    ``values`` holds each declared column by name; ``level2`` is the level's id and
+    ``sub_project`` the sub-project's name."""
+    values = dict(values)
+    if table.key == "docs":
+        values["stages"] = tuple(bool(values.pop(n, False)) for n in schema.STAGE_COLUMNS)
+    if table.key == "indicators":
+        values["level2_id"] = values.pop("level2", None)
+    cls = ROW_CLASSES[table.key]
+    known = cls.__dataclass_fields__
+    return cls(key=key, **{k: v for k, v in values.items() if k in known})
+
+
+def rows_from_objects(table: schema.Table, objects, sub_names: dict[int, str]) -> list:
+    out = []
+    for i, obj in enumerate(objects):
+        values = {}
+        for column in table.columns:
+            if column.kind == "level":
+                values["level2"] = obj.level2_id
+                values["level1_name"], values["level2_name"] = obj.level1_text, obj.level2_text
+            elif column.kind == "sub":
+                values["sub_project"] = sub_names.get(obj.sub_project_id, "")
+            else:
+                values[column.name] = getattr(obj, column.name)
+        out.append(make_row(table, f"{KEY_PREFIX[table.key]}-{i}", values))
+    return out
+
+
+def rows_from_json(table: schema.Table, rows: list[dict]) -> list:
+    """Rules rows from snapshot-shaped rows (an import plan's data)."""
+    out = []
+    for i, row in enumerate(rows):
+        values = {}
+        for column in table.columns:
+            if column.kind == "level":
+                values["level2"] = row.get("level2")
+                values["level1_name"] = row.get("level1_name") or ""
+                values["level2_name"] = row.get("level2_name") or ""
+            elif column.kind == "sub":
+                values["sub_project"] = row.get("sub_project") or ""
+            else:
+                values[column.name] = from_json(column.kind, row.get(column.name))
+        out.append(make_row(table, f"{KEY_PREFIX[table.key]}-{i}", values))
+    return out
 
 
 def taxonomy_spec(taxonomy) -> TaxonomySpec:
@@ -122,59 +187,28 @@ def sub_project_names(project) -> dict[int, str]:
     return {sp.id: sp.name for sp in project.sub_projects.all()}
 
 
-def indicator_rows(indicators, sub_names: dict[int, str]) -> list[IndicatorRow]:
-    return [
-        IndicatorRow(
-            key=f"ind-{i}",
-            level2_id=ind.level2_id,
-            name=ind.name,
-            target_raw=ind.target_raw,
-            remark=ind.remark,
-            sub_project=sub_names.get(ind.sub_project_id, ""),
-        )
-        for i, ind in enumerate(indicators)
-    ]
+def version_settings(budget_year) -> dict:
+    """What the rules need of the year's form version (its stored settings)."""
+    from apps.budgets.models import FormVersion
+
+    form = FormVersion.for_code(budget_year.form_version)
+    return {
+        "version": form.code,
+        "weights_total": form.weights_total,
+        "weights_required": form.weights_required,
+    }
 
 
-def line_rows(lines, sub_names: dict[int, str]) -> list[LineRow]:
-    return [
-        LineRow(
-            key=f"line-{i}",
-            item_name=ln.item_name,
-            content=ln.content,
-            detail=ln.detail,
-            amount=ln.amount,
-            unit_price=ln.unit_price,
-            quantity=ln.quantity,
-            sub_project=sub_names.get(ln.sub_project_id, ""),
-        )
-        for i, ln in enumerate(lines)
-    ]
-
-
-def doc_rows(docs, sub_names: dict[int, str]) -> list[DocRow]:
-    return [
-        DocRow(
-            key=f"doc-{i}",
-            category=doc.category,
-            title=doc.title,
-            measures=doc.measures,
-            stages=(doc.stage_planning, doc.stage_implementation, doc.stage_closing),
-            sub_project=sub_names.get(doc.sub_project_id, ""),
-        )
-        for i, doc in enumerate(docs)
-    ]
-
-
-def filing_from_project(project, taxonomy: TaxonomySpec | None = None) -> Filing:
+def filing_from_project(project, taxonomy: TaxonomySpec | None = None, settings=None) -> Filing:
     sub_names = sub_project_names(project)
     return Filing(
         year=project.budget_year.year,
         taxonomy=taxonomy or taxonomy_spec_for_year(project.budget_year),
         fields={name: getattr(project, name) for name in SCALAR_FIELDS},
-        indicators=indicator_rows(project.indicators.all(), sub_names),
-        lines=line_rows(project.budget_lines.all(), sub_names),
-        docs=doc_rows(project.rule_documents.all(), sub_names),
+        indicators=rows_from_objects(schema.INDICATORS, project.indicators.all(), sub_names),
+        lines=rows_from_objects(schema.LINES, project.budget_lines.all(), sub_names),
+        docs=rows_from_objects(schema.DOCS, project.rule_documents.all(), sub_names),
+        **(settings if settings is not None else version_settings(project.budget_year)),
     )
 
 

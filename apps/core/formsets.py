@@ -80,6 +80,16 @@ class SheetRowForm(FieldValidatedForm):
         if self.instance.pk:
             self.initial["sub_project"] = self.instance.sub_project_id
 
+    @property
+    def cells(self) -> list:
+        """The row's bound fields in printed order (the declared columns of its form
+        version; the sub-project, id and delete fields have cells of their own)."""
+        return [
+            self[name]
+            for name in self._meta.fields
+            if name in self.fields and name != "sub_project"
+        ]
+
     def _get_validation_exclusions(self):
         # Resolved against the page's own dict by clean_sub_project (no query per row).
         return {*super()._get_validation_exclusions(), "sub_project"}

@@ -12,6 +12,7 @@ from itertools import groupby
 from apps.core.money import fmt_money, fmt_number
 from apps.guarantees.models import RuleDocument
 from apps.projects.models import Project
+from apps.sheets import schema
 
 CHECKED, UNCHECKED = "☑", "☐"
 
@@ -78,58 +79,46 @@ def tagged(text: str, sub_project) -> str:
 # --- Sheet 1 ---------------------------------------------------------------------------
 
 
+def _value_cell(project: Project, item, colspan: int) -> Cell:
+    value = getattr(project, item.name)
+    if item.kind == "money":
+        return Cell(value, "money", colspan=colspan)
+    if item.kind == "long":
+        return Cell(value, "long", colspan=colspan)
+    if item.kind == "date":
+        return T(_date(value), colspan=colspan)
+    if item.name == "category":
+        return T(category_marks(project), colspan=colspan)
+    return T(value, colspan=colspan)
+
+
 def overview_layout(project: Project) -> SheetLayout:
-    p = project
-    money = [
-        ("一、项目总预算：", p.total_budget, 0),
-        ("二、当年预算：", p.current_budget, 0),
-        ("（一）财政拨款：", p.fiscal_total, 1),
-        ("1. 上级财政拨款：", p.fiscal_upper, 2),
-        ("2. 本级财政安排：", p.fiscal_local, 2),
-        ("3. 下级财政配套：", p.fiscal_lower, 2),
-        ("（二）其他资金：", p.other_funds, 1),
-    ]
+    """Sheet 1 as the form version declares it (schema.overview_rows)."""
+    p, version = project, project.budget_year.form_version
     body = [
-        [L("项目名称"), T(p.name, colspan=5)],
-        [L("项目类别"), T(category_marks(p), colspan=5)],
-        [L("项目负责人："), T(p.leader), L("联系人："), T(p.contact), L("联系电话："), T(p.phone)],
         [
-            L("起始日期："),
-            T(_date(p.start_date), colspan=2),
-            L("结束日期："),
-            T(_date(p.end_date), colspan=2),
-        ],
-        [L("项目概况"), Cell(p.overview, "long", colspan=5)],
-        [L("项目立项情况", rowspan=3), L("依据："), Cell(p.basis, "long", colspan=4)],
-        [L("必要性："), Cell(p.necessity, "long", colspan=4)],
-        [L("可行性："), Cell(p.feasibility, "long", colspan=4)],
-    ]
-    for i, (label, amount, indent) in enumerate(money):
-        row = [L("项目资金", rowspan=len(money))] if i == 0 else []
-        row += [
-            Cell("　" * indent + label, "label-left", colspan=2),
-            Cell(amount, "money", colspan=3),
+            _value_cell(p, c.item, c.colspan)
+            if c.item is not None
+            else Cell(
+                c.text, "label-left" if c.style == "label-left" else "label", c.colspan, c.rowspan
+            )
+            for c in row
         ]
-        body.append(row)
-    body += [
-        [L("项目相关资源投入和制度建设情况"), Cell(p.resources, "long", colspan=5)],
-        [L("项目总目标"), Cell(p.overall_goal, "long", colspan=5)],
-        [L("年度绩效目标"), Cell(p.annual_goal, "long", colspan=5)],
-        [L("需要说明的其他问题"), Cell(p.other_issues, "long", colspan=5)],
+        for row in schema.overview_rows(version)
+    ]
+    footer = [
+        f"{item.label_for(version)}：{_date(getattr(p, item.name)) if item.kind == 'date' else getattr(p, item.name)}"
+        for item in schema.footer_items(version)
     ]
     return SheetLayout(
         key="overview",
-        title="财政项目支出绩效目标申报表（项目总体情况）",
+        title=schema.OVERVIEW.title,
         year_line=f"（ {p.budget_year.year} 年）",
         meta_left=f"填报单位（盖章）：{p.unit.name}",
         meta_right="金额单位：元",
         columns=[14, 16, 12, 22, 12, 24],
         sections=[Section(body=body)],
-        footer=[
-            f"填报单位负责人：{p.unit_head_name}",
-            f"填报人（填表人）：{p.filler_name}",
-            f"填报日期：{_date(p.filing_date)}",
-        ],
+        footer=footer,
     )
 
 
@@ -147,114 +136,160 @@ def _date(value) -> str:
 # --- Sheet 2 ---------------------------------------------------------------------------
 
 GOAL_COLUMNS = [8, 10, 10, 13, 13, 11, 11, 8, 6, 10]  # section label + 9 columns of 项目构成分解
+# Where the 项目构成分解 columns widen when the indicator table is wider (2021).
+LINE_WIDENING = ("content", "detail", "price_basis", "quantity_basis", "remark", "item_name")
+
+
+def indicator_columns(version: str) -> list:
+    return [c for c in schema.INDICATORS.columns_for(version) if c.printed]
+
+
+def line_columns(version: str) -> list:
+    return [c for c in schema.LINES.columns_for(version) if c.printed]
+
+
+def goal_grid(version: str) -> tuple[dict, dict, int]:
+    """Spans of the indicator and line columns on one grid, and the grid's width (after
+    the section-label column): the wider table sets it, the other widens to fit."""
+    ind = {c.name: c.span_for(version) for c in indicator_columns(version)}
+    ind["level2"] = 1
+    ind_width = sum(ind.values()) + 1  # + the 一级目标 column
+    lines = {c.name: c.span_for(version) for c in line_columns(version)}
+    width = max(ind_width, sum(lines.values()))
+    order = [n for n in LINE_WIDENING if n in lines]
+    i = 0
+    while sum(lines.values()) < width and order:
+        lines[order[i % len(order)]] += 1
+        i += 1
+    return ind, lines, width
+
+
+def goal_widths(width: int) -> list[int]:
+    if width == len(GOAL_COLUMNS) - 1:
+        return GOAL_COLUMNS
+    return [6] + [round(94 / width, 2)] * width
+
+
+def _line_cell(column, ln, span: int) -> Cell:
+    value = getattr(ln, column.name)
+    if column.kind == "money":
+        return Cell(value, "money", colspan=span)
+    if column.kind == "number":
+        return Cell(value, "number", colspan=span)
+    if column.name == "content":
+        value = tagged(value, ln.sub_project)
+    return T(value, colspan=span)
+
+
+def _indicator_cell(column, ind, span: int, version: str) -> Cell:
+    value = getattr(ind, column.name)
+    if column.name == "name":
+        value = tagged(value, ind.sub_project)
+    if column.kind == "choice":
+        value = ind.get_nature_display() if column.name == "nature" else value
+    if column.kind == "number":
+        return Cell(value, "number", colspan=span)
+    return T(value, colspan=span)
+
+
+def level_names(ind) -> tuple[str, str]:
+    """The row's 一级/二级目标 as printed: the taxonomy's, or what was typed (unknown)."""
+    if ind.level2_id is None:
+        return ind.level1_text, ind.level2_text
+    return ind.level2.level1.name, ind.level2.name
+
+
+def _level_rank(ind) -> tuple:
+    if ind.level2_id is None:  # levels the taxonomy lacks print after the known ones
+        return (10**6, 0)
+    return (ind.level2.level1.order, ind.level2.order)
 
 
 def goals_layout(project: Project, lines_total: Decimal | None = None) -> SheetLayout:
-    p = project
+    p, version = project, project.budget_year.form_version
+    ind_spans, line_spans, width = goal_grid(version)
     # Printed grouped as the paper form is: by level 1, then level 2 (the taxonomy's
     # order); within a group, in the order the filler put them.
-    indicators = sorted(p.indicators.all(), key=lambda i: (i.level2.level1.order, i.level2.order))
+    indicators = sorted(p.indicators.all(), key=_level_rank)
     lines = list(p.budget_lines.all())
     total = (
         lines_total
         if lines_total is not None
         else sum((ln.amount or Decimal("0") for ln in lines), Decimal("0"))
     )
+    composition_item = schema.GOALS.items[0]
     composition = Section(
         body=[
             [
-                L("项目构成"),
-                L("主体活动(作业、任务)和对应产出的详细描述", colspan=2),
-                Cell(p.composition, "long", colspan=7),
+                L(composition_item.label_for(version)),
+                L(composition_item.aliases[0], colspan=2),
+                Cell(p.composition, "long", colspan=width - 2),
             ]
         ]
     )
 
+    columns = [c for c in indicator_columns(version) if c.kind != "level"]
     ind_body: list[list[Cell]] = []
-    for level1, group in groupby(indicators, key=lambda i: i.level2.level1.name):
+    for _, group in groupby(indicators, key=lambda i: level_names(i)[0]):
         group = list(group)
         first_of_level1 = True
-        for level2, rows in groupby(group, key=lambda i: i.level2.name):
+        for _, rows in groupby(group, key=lambda i: level_names(i)[1]):
             rows = list(rows)
             for j, ind in enumerate(rows):
+                level1, level2 = level_names(ind)
                 row = [Cell("", "cont")]
                 if first_of_level1:
                     row.append(L(level1, rowspan=len(group)))
                     first_of_level1 = False
                 if j == 0:
                     row.append(L(level2, rowspan=len(rows)))
-                row += [
-                    T(tagged(ind.name, ind.sub_project), colspan=3),
-                    T(ind.target_raw, colspan=2),
-                    T(ind.remark, colspan=2),
-                ]
+                row += [_indicator_cell(c, ind, ind_spans[c.name], version) for c in columns]
                 ind_body.append(row)
+    level_column = schema.INDICATORS.column("level2")
     goals = Section(
         head=[
             [
-                L("绩效目标"),
-                L("一级目标"),
-                L("二级目标"),
-                L("三级目标", colspan=3),
-                L("目标值", colspan=2),
-                L("备注", colspan=2),
+                L(schema.INDICATORS.label),
+                L("一级指标" if version == schema.NATIONAL_2021 else "一级目标"),
+                L(level_column.label_for(version)),
+                *[L(c.heading_for(version), colspan=ind_spans[c.name]) for c in columns],
             ]
         ],
         body=ind_body,
     )
 
+    lcols = line_columns(version)
     line_body = [
-        [
-            Cell("", "cont"),
-            T(ln.item_name),
-            T(tagged(ln.content, ln.sub_project)),
-            T(ln.detail),
-            Cell(ln.amount, "money"),
-            Cell(ln.unit_price, "money"),
-            T(ln.price_basis),
-            Cell(ln.quantity, "number"),
-            T(ln.quantity_basis),
-            T(ln.remark),
-        ]
-        for ln in lines
+        [Cell("", "cont"), *[_line_cell(c, ln, line_spans[c.name]) for c in lcols]] for ln in lines
     ]
+    before_amount = sum(
+        line_spans[c.name] for c in lcols[: [c.name for c in lcols].index("amount")]
+    )
+    after = [c for c in lcols[[c.name for c in lcols].index("amount") + 1 :]]
     line_body.append(
         [
             Cell("", "cont"),
-            L("金额合计", colspan=3),
-            Cell(total, "total"),
-            *[Cell("----", "dash") for _ in range(5)],
+            L("金额合计", colspan=before_amount),
+            Cell(total, "total", colspan=line_spans["amount"]),
+            *[Cell("----", "dash", colspan=line_spans[c.name]) for c in after],
         ]
     )
     breakdown = Section(
         head=[
             [
-                L("项目构成分解"),
-                *[
-                    L(h)
-                    for h in (
-                        "项目名称",
-                        "项目内容",
-                        "项目明细",
-                        "明细金额",
-                        "单价",
-                        "依据",
-                        "数量",
-                        "依据",
-                        "备注",
-                    )
-                ],
+                L(schema.LINES.label),
+                *[L(c.heading_for(version), colspan=line_spans[c.name]) for c in lcols],
             ]
         ],
         body=line_body,
     )
     return SheetLayout(
         key="goals",
-        title="财政项目支出绩效目标申报表（绩效目标）",
+        title=schema.GOALS.title,
         year_line=f"（{p.budget_year.year} 年）",
         meta_left=f"项目名称：{p.name}",
         meta_right="金额单位：元",
-        columns=GOAL_COLUMNS,
+        columns=goal_widths(width),
         sections=[composition, goals, breakdown],
     )
 
@@ -263,8 +298,10 @@ def goals_layout(project: Project, lines_total: Decimal | None = None) -> SheetL
 
 
 def guarantees_layout(project: Project) -> SheetLayout:
+    version = project.budget_year.form_version
     docs = list(project.rule_documents.all())
     labels = dict(RuleDocument.Category.choices)
+    stages = [schema.DOCS.column(n) for n in schema.STAGE_COLUMNS]
     body = []
     for category, group in groupby(docs, key=lambda d: d.category):
         group = list(group)
@@ -274,23 +311,20 @@ def guarantees_layout(project: Project) -> SheetLayout:
                 Cell(tagged(doc.title, doc.sub_project), "long"),
                 Cell(doc.measures, "long"),
                 *[
-                    Cell(f"{label} {CHECKED if flag else UNCHECKED}", "mark")
-                    for label, flag in (
-                        ("立项和计划阶段", doc.stage_planning),
-                        ("实施阶段", doc.stage_implementation),
-                        ("收尾和完成阶段", doc.stage_closing),
-                    )
+                    Cell(f"{c.label} {CHECKED if getattr(doc, c.name) else UNCHECKED}", "mark")
+                    for c in stages
                 ],
             ]
             body.append(row)
+    category, title, measures = (schema.DOCS.column(n) for n in ("category", "title", "measures"))
     head = [
         [
-            L("制度保障", rowspan=2),
-            L("文件名称", rowspan=2),
-            L("具体措施", rowspan=2),
-            L("保障阶段", colspan=3),
+            L(category.label_for(version), rowspan=2),
+            L(title.label_for(version), rowspan=2),
+            L(measures.label_for(version), rowspan=2),
+            L("保障阶段", colspan=len(stages)),
         ],
-        [L("立项和计划阶段"), L("实施阶段"), L("收尾和完成阶段")],
+        [L(c.label_for(version)) for c in stages],
     ]
     return SheetLayout(
         key="guarantees",

@@ -18,6 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from apps.core.money import parse_amount
 
 ERROR, WARNING = "error", "warning"
+# Where the import had to interpret what it read (a split text, a level kept as typed,
+# metadata ignored): listed in the preview, never blocking.
+NOTICE = "notice"
 MAX_AMOUNT = Decimal(10) ** 16  # Decimal(18, 2)
 # Excel keeps 15 significant digits of a number: a longer one typed as a number (an ID,
 # an account) has already lost its last digits.
@@ -28,7 +31,7 @@ EXCEL_DIGITS = 15
 class Issue:
     """Something about a cell (or a sheet) of the file, found while reading it."""
 
-    severity: str  # error blocks the import; warning is shown
+    severity: str  # error blocks the import; warning and notice are shown
     sheet: str
     message: str
     row: int | None = None

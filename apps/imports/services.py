@@ -7,32 +7,28 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
-from apps.guarantees.models import RuleDocument
 from apps.imports.files import FileRefused, check_package, open_workbook
 from apps.imports.models import ImportBatch
 from apps.imports.parser import LAYOUT_EXPORT, parse_workbook
 from apps.imports.permissions import can_import, may_import_other_units
 from apps.imports.plan import (
     CREATE,
-    FIELDS,
     UNCHANGED,
     UPDATE,
     build_plan,
-    field_value,
     fingerprint,
-    money_or_none,
     plan_is_blocked,
     projects_for_plan,
-    snapshot,
 )
-from apps.indicators.models import Indicator, Level2
-from apps.indicators.services import indicator_apply_target
+from apps.indicators.models import Level2
+from apps.projects.history import history_baseline, history_record
 from apps.projects.models import Project, SubProject
 from apps.projects.permissions import can_edit
+from apps.projects.rows import rows_sync
 from apps.projects.services import project_refresh_findings
-from apps.reviews.history import history_baseline, history_record
+from apps.sheets import schema
+from apps.sheets.values import from_json
 from apps.units.models import Unit
 
 HISTORY_SOURCE = "导入"
@@ -131,7 +127,7 @@ def _write_plan(batch: ImportBatch, user: User) -> dict:
             Project.objects.filter(pk__in=pks).order_by("pk").select_for_update(of=("self",))
         )
     }
-    level2_ids = {i for p in plans for i in p["level2_ids"] if i}
+    level2_ids = {r["level2"] for p in plans for r in p["data"]["indicators"] if r["level2"]}
     problems = []
     if Level2.objects.filter(pk__in=level2_ids).count() != len(level2_ids):
         problems.append("自预览以来指标体系有改动，请重新上传文件。")
@@ -178,207 +174,52 @@ def _write_plan(batch: ImportBatch, user: User) -> dict:
 
 
 def _create(p: dict, unit: Unit, budget_year: BudgetYear) -> Project:
-    fields = {name: field_value(name, value) for name, value in p["data"]["fields"].items()}
+    fields = {
+        item.name: from_json(item.kind, p["data"]["fields"].get(item.name))
+        for item in schema.fields()
+    }
     try:
         with transaction.atomic():
             project = Project.objects.create(unit=unit, budget_year=budget_year, **fields)
     except IntegrityError as exc:  # a project of that name appeared after the check above
         raise ImportNotAllowed([f"项目“{p['name']}”无法新建：本单位本年度已有同名项目。"]) from exc
     subs = {
-        name: SubProject.objects.create(project=project, name=name, order=i)
-        for i, name in enumerate(p["data"]["sub_projects"])
+        row["name"]: SubProject.objects.create(project=project, name=row["name"], order=i)
+        for i, row in enumerate(p["data"]["sub_projects"])
     }
-    for table in ("indicators", "lines", "docs"):
-        _create_rows(table, project, p, subs)
+    for table in schema.TABLES:
+        rows_sync(project=project, table=table, rows=p["data"][table.key], subs=subs)
     return project
 
 
 def _update(p: dict, project: Project) -> Project:
-    old = snapshot(project)
+    """Make ``project`` what the plan says: its fields, its sub-projects, and each table
+    through the row writer (rows carry the ids the preview paired them with)."""
     data = p["data"]
     changed = []
-    for name in FIELDS:
-        if old["fields"].get(name) != data["fields"].get(name):
-            setattr(project, name, field_value(name, data["fields"][name]))
-            changed.append(name)
+    for item in schema.fields():
+        value = from_json(item.kind, data["fields"].get(item.name))
+        if getattr(project, item.name) != value:
+            setattr(project, item.name, value)
+            changed.append(item.name)
     if changed:
         project.save(update_fields=[*changed, "updated_at"])
     subs = {sp.name: sp for sp in project.sub_projects.all()}
+    listed = [row["name"] for row in data["sub_projects"]]
     order = max((sp.order for sp in subs.values()), default=-1) + 1
-    for name in data["sub_projects"]:
+    for name in listed:
         if name not in subs:
             subs[name] = SubProject.objects.create(project=project, name=name, order=order)
             order += 1
-    for table in ("indicators", "lines", "docs"):
-        if old[table] != data[table]:
-            _sync_rows(table, project, p, subs)
-    if p.get("sub_projects_exact"):
-        _sub_projects_as_listed(subs, data["sub_projects"])
-    return project
-
-
-def _sub_projects_as_listed(subs: dict, names: list[str]) -> None:
-    """Sub-projects exactly as our export listed them, in its order. One the workbook
-    lacks is deleted, and its rows lose the tag (on_delete SET_NULL), as deleting it on
-    the sub-project page does."""
-    gone = [sp.pk for name, sp in subs.items() if name not in names]
+    for table in schema.TABLES:
+        rows_sync(project=project, table=table, rows=data[table.key], subs=subs)
+    # The sub-projects exactly as listed, in order (the official template only adds, so
+    # its plan lists every existing one too). One the list lacks is deleted, and its rows
+    # lose the tag (on_delete SET_NULL), as deleting it on the sub-project page does.
+    gone = [sp.pk for name, sp in subs.items() if name not in listed]
     if gone:
         SubProject.objects.filter(pk__in=gone).delete()
-    for position, name in enumerate(names):
+    for position, name in enumerate(listed):
         if subs[name].order != position:
             SubProject.objects.filter(pk=subs[name].pk).update(order=position)
-
-
-# What a row holds, and what names it: an incoming row takes over an existing row with the
-# same content (only moved), else one with the same name (edited), else the row at the
-# same place in the table (one of its naming cells edited), so rows keep their ids —
-# review comments stay at their row and the history shows the cell that changed, not a
-# deleted and a new row.
-_CONTENT = {
-    "indicators": ("level2_id", "name", "target_raw", "remark", "sub_project_id"),
-    "lines": (
-        "sub_project_id",
-        "item_name",
-        "content",
-        "detail",
-        "amount",
-        "unit_price",
-        "price_basis",
-        "quantity",
-        "quantity_basis",
-        "remark",
-    ),
-    "docs": (
-        "sub_project_id",
-        "category",
-        "title",
-        "measures",
-        "stage_planning",
-        "stage_implementation",
-        "stage_closing",
-    ),
-}
-_NAME = {
-    "indicators": ("level2_id", "name"),
-    "lines": ("item_name", "content", "detail"),
-    "docs": ("category", "title"),
-}
-
-
-def _pair_rows(existing: list, incoming: list, content: tuple, name: tuple) -> list:
-    """For each incoming row, the existing row it takes over (or None): by content, then
-    by name, then by position."""
-
-    def values(row, fields):
-        return tuple(getattr(row, f) for f in fields)
-
-    pairs: list = [None] * len(incoming)
-    free = set(range(len(existing)))
-    for fields in (content, name):
-        by_values: dict[tuple, list[int]] = {}
-        for j in sorted(free):
-            by_values.setdefault(values(existing[j], fields), []).append(j)
-        for i, row in enumerate(incoming):
-            candidates = by_values.get(values(row, fields)) if pairs[i] is None else None
-            if candidates:
-                j = candidates.pop(0)
-                pairs[i] = existing[j]
-                free.discard(j)
-    for i in range(len(incoming)):
-        if pairs[i] is None and i in free:
-            pairs[i] = existing[i]
-            free.discard(i)
-    return pairs
-
-
-def _sync_rows(table: str, project: Project, p: dict, subs: dict) -> None:
-    """Make the table's rows what the workbook says, touching only what differs."""
-    content = _CONTENT[table]
-    existing = sorted(getattr(project, _RELATED[table]).all(), key=lambda r: (r.order, r.pk))
-    incoming = _new_rows(table, project, p, subs)
-    pairs = _pair_rows(existing, incoming, content, _NAME[table])
-    to_create = []
-    for row, match in zip(incoming, pairs, strict=True):
-        if match is None:
-            to_create.append(row)
-            continue
-        same = all(getattr(match, f) == getattr(row, f) for f in content)
-        if same and match.order == row.order:
-            continue
-        for field in (*content, "order"):
-            setattr(match, field, getattr(row, field))
-        if table == "indicators":
-            indicator_apply_target(indicator=match)
-        match.save()
-    kept = {m.pk for m in pairs if m is not None}
-    gone = [r.pk for r in existing if r.pk not in kept]
-    if gone:
-        type(existing[0]).objects.filter(pk__in=gone).delete()
-    if to_create:
-        type(to_create[0]).objects.bulk_create(to_create)
-
-
-_RELATED = {"indicators": "indicators", "lines": "budget_lines", "docs": "rule_documents"}
-
-
-def _create_rows(table: str, project: Project, p: dict, subs: dict) -> None:
-    rows = _new_rows(table, project, p, subs)
-    if rows:
-        type(rows[0]).objects.bulk_create(rows)
-
-
-def _new_rows(table: str, project: Project, p: dict, subs: dict) -> list:
-    """The table's rows as the workbook has them: unsaved model instances in order."""
-    rows = p["data"][table]
-
-    def sub(row):
-        return subs.get(row["sub_project"]) if row["sub_project"] else None
-
-    if table == "indicators":
-        return [
-            indicator_apply_target(
-                indicator=Indicator(
-                    project=project,
-                    level2_id=p["level2_ids"][i],
-                    name=row["name"],
-                    target_raw=row["target_raw"],
-                    remark=row["remark"],
-                    order=i,
-                    sub_project=sub(row),
-                )
-            )
-            for i, row in enumerate(rows)
-        ]
-    elif table == "lines":
-        return [
-            BudgetLine(
-                project=project,
-                order=i,
-                sub_project=sub(row),
-                item_name=row["item_name"],
-                content=row["content"],
-                detail=row["detail"],
-                amount=money_or_none(row["amount"]),
-                unit_price=money_or_none(row["unit_price"]),
-                price_basis=row["price_basis"],
-                quantity=money_or_none(row["quantity"]),
-                quantity_basis=row["quantity_basis"],
-                remark=row["remark"],
-            )
-            for i, row in enumerate(rows)
-        ]
-    else:
-        return [
-            RuleDocument(
-                project=project,
-                order=i,
-                sub_project=sub(row),
-                category=row["category"],
-                title=row["title"],
-                measures=row["measures"],
-                stage_planning=row["stages"][0],
-                stage_implementation=row["stages"][1],
-                stage_closing=row["stages"][2],
-            )
-            for i, row in enumerate(rows)
-        ]
+    return project

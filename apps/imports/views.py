@@ -53,6 +53,8 @@ def preview(request, batch_id):
     plan = batch.plan
     for p in plan["projects"]:
         p["action_label"] = ACTION_LABELS[p["action"]]
+        p["problems"] = [i for i in p["issues"] if i["severity"] != "notice"]
+        p["notices"] = [i for i in p["issues"] if i["severity"] == "notice"]
     context = {
         "batch": batch,
         "plan": plan,

@@ -2,8 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from apps.core.importexport import ChineseImportExportMixin
-from apps.imports.resources import TaxonomyResource
 from apps.indicators.models import Level1, Level2, Taxonomy
+from apps.indicators.resources import TaxonomyResource
 
 
 class Level1Inline(admin.TabularInline):

@@ -1,18 +1,26 @@
+from functools import cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import modelformset_factory
 
 from apps.core.formsets import PageChoices, SheetRowForm, SheetRowFormSet
 from apps.indicators.models import Indicator
+from apps.sheets.forms import formfield_callback, items_by_name, table_field_names
+from apps.sheets.schema import DEFAULT_VERSION, INDICATORS
 
 
 class IndicatorForm(SheetRowForm):
-    level2 = forms.TypedChoiceField(label="一级/二级目标", coerce=int, empty_value=None)
+    # Not required: a row whose level is not chosen (or was imported with a level the
+    # taxonomy lacks) is saved as a draft with a finding (I_LEVEL_UNKNOWN), like any other
+    # rule; only an id outside the year's taxonomy is refused as input.
+    level2 = forms.TypedChoiceField(
+        label="一级/二级目标", coerce=int, empty_value=None, required=False
+    )
 
     class Meta:
         model = Indicator
-        fields = ["level2", "name", "target_raw", "remark", "sub_project"]
-        widgets = {"remark": forms.Textarea(attrs={"rows": 1})}
+        fields = table_field_names(INDICATORS, DEFAULT_VERSION)
 
     def __init__(self, *args, level2s=None, level2_choices=None, **kwargs):
         """``level2_choices``: PageChoices of the year's taxonomy, grouped by level 1."""
@@ -38,16 +46,26 @@ class IndicatorForm(SheetRowForm):
 
     def clean_level2(self):
         level2_id = self.cleaned_data.get("level2")
+        if level2_id is None:
+            return None
         if level2_id not in self._level2s:
             raise ValidationError("请选择本年度指标体系中的一级、二级目标。")
         return self._level2s[level2_id]
 
 
-IndicatorFormSet = modelformset_factory(
-    Indicator,
-    form=IndicatorForm,
-    formset=SheetRowFormSet,
-    extra=0,
-    can_order=False,
-    can_delete=True,
-)
+@cache
+def indicator_formset(version: str):
+    """The indicator rows of a form version's 绩效目标 table (its columns, its labels)."""
+    return modelformset_factory(
+        Indicator,
+        form=IndicatorForm,
+        formset=SheetRowFormSet,
+        fields=table_field_names(INDICATORS, version),
+        formfield_callback=formfield_callback(items_by_name(INDICATORS.columns), version),
+        extra=0,
+        can_order=False,
+        can_delete=True,
+    )
+
+
+IndicatorFormSet = indicator_formset(DEFAULT_VERSION)

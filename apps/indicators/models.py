@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 
 
 class Taxonomy(models.Model):
@@ -80,9 +81,27 @@ class Indicator(models.Model):
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="indicators"
     )
+
+    class Nature(models.TextChoices):
+        """指标性质 of the 2021 core-indicator table: how 指标值 is compared."""
+
+        POSITIVE = "positive", "正向"
+        NEGATIVE = "negative", "反向"
+        EQUAL = "equal", "等于"
+        QUALITATIVE = "qualitative", "定性"
+
+    # Blank while the row's level is not (yet) in the year's taxonomy: the import keeps
+    # such a row with what was typed (level1_text/level2_text) and a finding at its cell.
     level2 = models.ForeignKey(
-        Level2, verbose_name="一级/二级目标", on_delete=models.PROTECT, related_name="+"
+        Level2,
+        verbose_name="一级/二级目标",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    level1_text = models.CharField("原表一级目标", max_length=50, blank=True)
+    level2_text = models.CharField("原表二级目标", max_length=50, blank=True)
     sub_project = models.ForeignKey(
         "projects.SubProject",
         verbose_name="子项目",
@@ -101,6 +120,15 @@ class Indicator(models.Model):
         "目标数值", max_digits=24, decimal_places=6, null=True, blank=True
     )
     target_unit = models.CharField("计量单位", max_length=20, blank=True)
+    # The 2021 core-indicator table (form version national-2021).
+    nature = models.CharField("指标性质", max_length=16, choices=Nature.choices, blank=True)
+    target_value = models.CharField("指标值", max_length=200, blank=True)
+    measure_unit = models.CharField("度量单位", max_length=20, blank=True)
+    weight = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
+    explanation = models.TextField("指标解释", blank=True)
+    value_basis = models.TextField("指标值设定依据", blank=True)
+    scoring = models.TextField("评(扣)分标准", blank=True)
+    data_source = models.CharField("数据来源", max_length=200, blank=True)
     remark = models.TextField("备注", blank=True)
     order = models.PositiveIntegerField("排序", default=0)
 
@@ -108,6 +136,12 @@ class Indicator(models.Model):
         ordering = ["project", "order", "id"]
         verbose_name = "三级目标"
         verbose_name_plural = "三级目标"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) | Q(weight__isnull=True),
+                name="indicator_weight_not_negative",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

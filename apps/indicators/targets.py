@@ -151,3 +151,17 @@ def parse_target(raw: str | None) -> ParsedTarget:
     if re.search(r"\d", compact):
         return ParsedTarget(raw=raw, kind="invalid", notes=["digits"])
     return ParsedTarget(raw=raw, kind="qualitative")
+
+
+# 指标性质 of the 2021 table → the comparator its 指标值 is read with.
+NATURE_COMPARATORS = {"positive": "≥", "negative": "≤", "equal": "="}
+
+
+def compose_target(nature: str, value: str, unit: str) -> str:
+    """The 2021 table keeps 指标性质, 指标值 and 度量单位 apart; the checks read them as one
+    目标值 (正向 90 % → ``≥90%``; 定性 and a blank nature keep the value as typed)."""
+    value, unit = (value or "").strip(), (unit or "").strip()
+    comparator = NATURE_COMPARATORS.get(nature, "")
+    if not value or not comparator or value[:1] in "=≥≤><＝》《≧≦＞＜":
+        return f"{value}{unit}" if value else ""
+    return f"{comparator}{value}{unit}"

@@ -1,3 +1,5 @@
+from functools import cache
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -5,13 +7,9 @@ from django import forms
 from apps.budgets.models import BudgetYear
 from apps.core.forms import MoneyField
 from apps.core.formsets import FieldValidatedForm, SheetRowFormSet
-from apps.projects.models import (
-    FUNDING_FIELDS,
-    LONG_TEXT_FIELDS,
-    OVERVIEW_FIELDS,
-    Project,
-    SubProject,
-)
+from apps.projects.models import Project, SubProject
+from apps.sheets import schema
+from apps.sheets.forms import ALL_FIELDS, formfield_callback, sheet_field_names
 from apps.units.models import Unit
 
 
@@ -43,42 +41,31 @@ class ProjectCreateForm(forms.ModelForm):
 
 
 class OverviewForm(FieldValidatedForm):
-    """Sheet 1 — 项目总体情况, every field of the paper form."""
-
-    total_budget = MoneyField(label="项目总预算")
-    current_budget = MoneyField(label="当年预算")
-    fiscal_total = MoneyField(label="财政拨款")
-    fiscal_upper = MoneyField(label="上级财政拨款")
-    fiscal_local = MoneyField(label="本级财政安排")
-    fiscal_lower = MoneyField(label="下级财政配套")
-    other_funds = MoneyField(label="其他资金")
+    """Sheet 1 — 项目总体情况: every field the project's form version prints
+    (``overview_form`` makes the class of a version from the declaration)."""
 
     class Meta:
         model = Project
-        fields = OVERVIEW_FIELDS
-        widgets = {
-            "category": forms.RadioSelect(attrs={"class": "form-check-input"}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "filing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{name: forms.Textarea(attrs={"rows": 4}) for name in LONG_TEXT_FIELDS},
-        }
+        fields = ["name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = list(Project.Category.choices)
-        self.fields["category"].required = False
+        if "category" in self.fields:
+            self.fields["category"].choices = list(Project.Category.choices)
+            self.fields["category"].required = False
+            self.fields["category"].widget = forms.RadioSelect(
+                attrs={"class": "form-check-input"}, choices=self.fields["category"].choices
+            )
         for name, field in self.fields.items():
             if name != "category":
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
-        for name in FUNDING_FIELDS:
-            self.fields[name].widget.attrs["class"] += " text-end money"
-        for name in LONG_TEXT_FIELDS:
-            # Keep a paragraph's leading full-width indent (　　) as typed.
-            self.fields[name].strip = False
+            if isinstance(field, MoneyField):
+                field.widget.attrs["class"] += " text-end money"
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 4
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = "请输入日期，如 2020-01-01。"
         self.fields["name"].error_messages["required"] = "项目名称不能为空。"
-        for name in ("start_date", "end_date", "filing_date"):
-            self.fields[name].error_messages["invalid"] = "请输入日期，如 2020-01-01。"
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -90,6 +77,16 @@ class OverviewForm(FieldValidatedForm):
         return name
 
 
+@cache
+def overview_form(version: str) -> type[OverviewForm]:
+    return forms.modelform_factory(
+        Project,
+        form=OverviewForm,
+        fields=sheet_field_names(schema.OVERVIEW.items, version),
+        formfield_callback=formfield_callback(ALL_FIELDS, version),
+    )
+
+
 class GoalsForm(FieldValidatedForm):
     """The scalar parts of sheet 2: 项目构成 text, and the 金额合计 of an imported sheet."""
 
@@ -97,12 +94,14 @@ class GoalsForm(FieldValidatedForm):
 
     class Meta:
         model = Project
-        fields = ["composition"]
-        widgets = {"composition": forms.Textarea(attrs={"rows": 4, "class": "form-control"})}
+        fields = sheet_field_names(schema.GOALS.items, schema.DEFAULT_VERSION)
+        formfield_callback = formfield_callback(ALL_FIELDS, schema.DEFAULT_VERSION)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["composition"].strip = False
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.update(rows=4, **{"class": "form-control"})
         self.fields["use_computed_total"].widget.attrs["class"] = "form-check-input"
         if self.instance.total_source == Project.TotalSource.COMPUTED:
             del self.fields["use_computed_total"]

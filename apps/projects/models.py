@@ -1,33 +1,12 @@
 from django.db import models
 from django.db.models import Q
 
+from apps.sheets import schema
+
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
-FUNDING_FIELDS = [
-    "total_budget",
-    "current_budget",
-    "fiscal_total",
-    "fiscal_upper",
-    "fiscal_local",
-    "fiscal_lower",
-    "other_funds",
-]
-SHORT_TEXT_FIELDS = ["name", "category", "leader", "contact", "phone"]
-BASIS_FIELDS = ["basis", "necessity", "feasibility"]  # 项目立项情况
-GOAL_FIELDS = ["resources", "overall_goal", "annual_goal", "other_issues"]
-LONG_TEXT_FIELDS = ["overview", *BASIS_FIELDS, *GOAL_FIELDS]
-FOOTER_FIELDS = ["unit_head_name", "filler_name", "filing_date"]
-# Sheet 1 (项目总体情况), top to bottom as printed.
-OVERVIEW_FIELDS = [
-    *SHORT_TEXT_FIELDS,
-    "start_date",
-    "end_date",
-    "overview",
-    *BASIS_FIELDS,
-    *FUNDING_FIELDS,
-    *GOAL_FIELDS,
-    *FOOTER_FIELDS,
-]
+# The seven 项目资金 amounts (declared in apps/sheets/schema.py, like every sheet field).
+FUNDING_FIELDS = [i.name for i in schema.fields() if i.group == "项目资金"]
 
 
 class Project(models.Model):

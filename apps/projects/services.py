@@ -7,23 +7,17 @@ from pathlib import Path
 
 from django.db import transaction
 
-from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Finding
 from apps.checks.rules import count
 from apps.guarantees.models import RuleDocument
-from apps.indicators.models import Indicator, Level2
-from apps.indicators.services import indicator_apply_target
-from apps.projects.models import (
-    EDITABLE_STATUSES,
-    FUNDING_FIELDS,
-    LONG_TEXT_FIELDS,
-    SHORT_TEXT_FIELDS,
-    Project,
-    SubProject,
-)
+from apps.indicators.models import Level2
+from apps.projects.history import history_baseline, history_record
+from apps.projects.models import EDITABLE_STATUSES, Project, SubProject
+from apps.projects.rows import rows_sync
 from apps.projects.selectors import project_findings
-from apps.reviews.history import history_baseline, history_record
+from apps.projects.sheets import PAGE_TABLES, formset_rows
+from apps.sheets import schema
 from apps.units.models import Unit
 
 
@@ -68,20 +62,11 @@ def project_create(*, unit: Unit, budget_year: BudgetYear, name: str, actor=None
     return project
 
 
-def _save_rows(formset, project: Project) -> None:
-    """Save what changed in one sheet table: new, edited, moved and deleted rows only."""
-    for form in formset.deleted_forms:
-        if form.instance.pk:
-            form.instance.delete()
-    for position, form in enumerate(formset.rows_in_order()):
-        if form.instance.pk and not form.has_changed() and form.instance.order == position:
-            continue
-        row = form.save(commit=False)
-        row.project = project
-        row.order = position
-        if isinstance(row, Indicator):
-            indicator_apply_target(indicator=row)
-        row.save()
+def _save_rows(key: str, formset, project: Project) -> None:
+    """Save one sheet table through the row writer: new, edited, moved and deleted rows."""
+    table = PAGE_TABLES[key]
+    subs = {sp.name: sp for sp in project.sub_projects.all()}
+    rows_sync(project=project, table=table, rows=formset_rows(table, formset), subs=subs)
 
 
 def _save_project_form(form, extra=()) -> None:
@@ -125,8 +110,8 @@ def sheet_goals_save(
             project.total_source = Project.TotalSource.COMPUTED
             project.declared_total = None
         _save_project_form(form, extra=("total_source", "declared_total"))
-    _save_rows(indicators, project)
-    _save_rows(lines, project)
+    _save_rows("indicators", indicators, project)
+    _save_rows("lines", lines, project)
     return _saved(project, actor)
 
 
@@ -135,7 +120,7 @@ def sheet_guarantees_save(
     *, project: Project, docs, actor=None, expected_revision: int | None = None
 ) -> list[Finding]:
     project_lock_for_write(project=project, expected_revision=expected_revision)
-    _save_rows(docs, project)
+    _save_rows("docs", docs, project)
     return _saved(project, actor)
 
 
@@ -166,14 +151,61 @@ def sub_projects_save(
 
 # --- Demo / seed data: the JSON transcriptions in fixtures/demo/projects/ ----------------
 
-STAGES = ("stage_planning", "stage_implementation", "stage_closing")
 CATEGORY_BY_LABEL = {label: value for value, label in RuleDocument.Category.choices}
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value) -> str | None:
     if value in (None, ""):
         return None
-    return Decimal(str(value).replace(",", ""))
+    return f"{Decimal(str(value).replace(',', '')):.2f}"
+
+
+def demo_rows(data: dict, level2s: dict) -> dict[str, list[dict]]:
+    """A transcription's rows, snapshot-shaped for the row writer (declared columns only)."""
+    indicators = []
+    for row in data["indicators"]:
+        level2 = level2s.get((row["level1"], row["level2"]))
+        out = {
+            "id": None,
+            "level2": level2.id if level2 else None,
+            "level1_name": row["level1"],
+            "level2_name": row["level2"],
+            "sub_project": row.get("sub_project", ""),
+        }
+        for column in schema.INDICATORS.columns:
+            if column.kind not in ("level", "sub"):
+                out[column.name] = row.get(
+                    column.name, row.get("target") if column.name == "target_raw" else None
+                )
+        if out.get("weight") is not None:
+            out["weight"] = _amount(out["weight"])
+        indicators.append(out)
+    lines = [
+        {
+            "id": None,
+            **{
+                c.name: (
+                    _amount(row.get(c.name))
+                    if c.kind in ("money", "number")
+                    else row.get(c.name) or ""
+                )
+                for c in schema.LINES.columns
+            },
+        }
+        for row in data["budget_lines"]
+    ]
+    docs = [
+        {
+            "id": None,
+            "category": CATEGORY_BY_LABEL[row["category"]],
+            "title": row["title"],
+            "measures": row["measures"],
+            "sub_project": row.get("sub_project", ""),
+            **dict(zip(schema.STAGE_COLUMNS, row["stages"], strict=True)),
+        }
+        for row in data["rule_documents"]
+    ]
+    return {"indicators": indicators, "lines": lines, "docs": docs}
 
 
 @transaction.atomic
@@ -185,77 +217,35 @@ def project_create_from_data(*, data: dict) -> Project:
         (l2.level1.name, l2.name): l2
         for l2 in Level2.objects.filter(level1__taxonomy=year.taxonomy).select_related("level1")
     }
+    missing = [
+        f"{r['level1']} · {r['level2']}"
+        for r in data["indicators"]
+        if (r["level1"], r["level2"]) not in level2s
+    ]
+    if missing:  # a transcription is ours: its levels must be in the year's taxonomy
+        raise ValueError(f"{data['name']}: levels not in {year.taxonomy}: {missing}")
     declared = _amount(data.get("declared_total"))
-    project = Project.objects.create(
-        unit=unit,
-        budget_year=year,
-        **{k: data.get(k) or "" for k in (*SHORT_TEXT_FIELDS, *LONG_TEXT_FIELDS, "composition")},
-        start_date=date.fromisoformat(data["start_date"]) if data.get("start_date") else None,
-        end_date=date.fromisoformat(data["end_date"]) if data.get("end_date") else None,
-        **{k: _amount(data["funding"].get(k)) for k in FUNDING_FIELDS},
-        total_source=Project.TotalSource.TYPED
-        if declared is not None
-        else Project.TotalSource.BLANK,
-        declared_total=declared,
+    scalars = {**data, **data.get("funding", {})}
+    values = {}
+    for item in schema.fields():
+        raw = scalars.get(item.name)
+        if item.kind == "money":
+            values[item.name] = None if raw in (None, "") else Decimal(_amount(raw))
+        elif item.kind == "date":
+            values[item.name] = date.fromisoformat(raw) if raw else None
+        else:
+            values[item.name] = raw or ""
+    values["total_source"] = (
+        Project.TotalSource.TYPED if declared is not None else Project.TotalSource.BLANK
     )
+    values["declared_total"] = None if declared is None else Decimal(declared)
+    project = Project.objects.create(unit=unit, budget_year=year, **values)
     subs = {
         name: SubProject.objects.create(project=project, name=name, order=i)
         for i, name in enumerate(data.get("sub_projects", []))
     }
-    Indicator.objects.bulk_create(
-        [
-            indicator_apply_target(
-                indicator=Indicator(
-                    project=project,
-                    level2=level2s[(row["level1"], row["level2"])],
-                    name=row["name"],
-                    target_raw=row["target"],
-                    remark=row.get("remark", ""),
-                    order=i,
-                    sub_project=subs.get(row.get("sub_project")),
-                )
-            )
-            for i, row in enumerate(data["indicators"])
-        ]
-    )
-    BudgetLine.objects.bulk_create(
-        [
-            BudgetLine(
-                project=project,
-                order=i,
-                sub_project=subs.get(row.get("sub_project")),
-                **{
-                    k: row.get(k) or ""
-                    for k in (
-                        "item_name",
-                        "content",
-                        "detail",
-                        "price_basis",
-                        "quantity_basis",
-                        "remark",
-                    )
-                },
-                amount=_amount(row.get("amount")),
-                unit_price=_amount(row.get("unit_price")),
-                quantity=_amount(row.get("quantity")),
-            )
-            for i, row in enumerate(data["budget_lines"])
-        ]
-    )
-    RuleDocument.objects.bulk_create(
-        [
-            RuleDocument(
-                project=project,
-                order=i,
-                category=CATEGORY_BY_LABEL[row["category"]],
-                title=row["title"],
-                measures=row["measures"],
-                sub_project=subs.get(row.get("sub_project")),
-                **dict(zip(STAGES, row["stages"], strict=True)),
-            )
-            for i, row in enumerate(data["rule_documents"])
-        ]
-    )
+    for key, rows in demo_rows(data, level2s).items():
+        rows_sync(project=project, table=schema.TABLE_BY_KEY[key], rows=rows, subs=subs)
     project_refresh_findings(project=project)
     history_record(project=project, actor=None, source="载入")
     return project
@@ -263,3 +253,49 @@ def project_create_from_data(*, data: dict) -> Project:
 
 def load_project_file(path: Path) -> Project:
     return project_create_from_data(data=json.loads(path.read_text(encoding="utf-8")))
+
+
+# --- A level typed on a filed sheet that the year's taxonomy lacks ---------------------
+
+
+def can_manage_taxonomy(user) -> bool:
+    return bool(user.is_superuser or user.role == user.Role.ADMIN)
+
+
+@transaction.atomic
+def taxonomy_level_add(*, budget_year: BudgetYear, level1_name: str, level2_name: str, actor):
+    """Add a level an imported sheet typed (and the year's taxonomy lacked) to the taxonomy,
+    and give every indicator of the taxonomy's years that typed it that level. Returns the
+    number of indicators placed."""
+    from apps.indicators.models import Indicator, Level1
+
+    level1_name, level2_name = level1_name.strip(), level2_name.strip()
+    if not level1_name or not level2_name:
+        raise WriteRefused("一级目标和二级目标都要有名称才能加入指标体系。")
+    for name in (level1_name, level2_name):
+        if len(name) > Level2._meta.get_field("name").max_length:
+            raise WriteRefused(f"“{name[:20]}…”太长，不能作为指标体系中的名称。")
+    taxonomy = budget_year.taxonomy
+    level1 = Level1.objects.filter(taxonomy=taxonomy, name=level1_name).first()
+    if level1 is None:
+        order = max(taxonomy.level1s.values_list("order", flat=True), default=-1) + 1
+        level1 = Level1.objects.create(
+            taxonomy=taxonomy, name=level1_name, order=order, required=False
+        )
+    level2 = Level2.objects.filter(level1=level1, name=level2_name).first()
+    if level2 is None:
+        order = max(level1.level2s.values_list("order", flat=True), default=-1) + 1
+        level2 = Level2.objects.create(level1=level1, name=level2_name, order=order)
+    rows = Indicator.objects.filter(
+        level2__isnull=True,
+        level1_text=level1_name,
+        level2_text=level2_name,
+        project__budget_year__taxonomy=taxonomy,
+    )
+    projects = list(Project.objects.filter(pk__in=rows.values("project_id")).select_for_update())
+    placed = rows.update(level2=level2, level1_text="", level2_text="")
+    for project in projects:
+        history_baseline(project=project)
+        project_refresh_findings(project=project)
+        history_record(project=project, actor=actor, source="指标体系")
+    return placed

@@ -12,22 +12,23 @@ from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.utils.html import format_html_join
 
-from apps.budget_lines.forms import BudgetLineFormSet
+from apps.budget_lines.forms import budget_line_formset
 from apps.checks.findings import Finding, Severity, Sheet
 from apps.checks.rules import check_filing
 from apps.checks.snapshot import (
-    DocRow,
     Filing,
-    IndicatorRow,
-    LineRow,
     filing_from_project,
+    make_row,
     taxonomy_spec_for_year,
+    version_settings,
 )
 from apps.core.formsets import PageChoices
-from apps.guarantees.forms import RuleDocumentFormSet
-from apps.indicators.forms import IndicatorFormSet
-from apps.projects.forms import GoalsForm, OverviewForm
+from apps.guarantees.forms import rule_document_formset
+from apps.indicators.forms import indicator_formset
+from apps.projects.forms import GoalsForm, overview_form
 from apps.projects.models import Project
+from apps.sheets import schema
+from apps.sheets.values import blank, from_json, to_json
 
 SHEETS = {
     Sheet.OVERVIEW: "项目总体情况",
@@ -51,6 +52,7 @@ class SheetPage:
     forms: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     filing: Filing | None = None  # what the findings were computed from
+    version: str = schema.DEFAULT_VERSION  # the form version the page shows
 
     @property
     def is_valid(self) -> bool:
@@ -63,6 +65,40 @@ class SheetPage:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if not f.is_error]
+
+    @property
+    def title(self) -> str:
+        return {Sheet.OVERVIEW: schema.OVERVIEW.title, Sheet.GOALS: schema.GOALS.title}.get(
+            self.sheet, "项目支出绩效目标申报表(制度保障)"
+        )
+
+    @property
+    def overview_rows(self):
+        return schema.overview_rows(self.version)
+
+    @property
+    def footer_items(self):
+        return [
+            schema.Item(i.name, i.label_for(self.version), i.kind)
+            for i in schema.footer_items(self.version)
+        ]
+
+    def heads(self, key: str) -> list[tuple[str, str]]:
+        """(column, heading) of a table as the page's form version prints it."""
+        table = PAGE_TABLES[key]
+        return [
+            (c.name, c.heading_for(self.version))
+            for c in table.columns_for(self.version)
+            if c.kind != "sub"
+        ]
+
+    @property
+    def indicator_heads(self):
+        return self.heads("indicators")
+
+    @property
+    def line_heads(self):
+        return self.heads("lines")
 
     @property
     def has_sub_projects(self) -> bool:
@@ -113,14 +149,16 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
         [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
     )
     taxonomy = taxonomy_spec_for_year(project.budget_year)
-    page = SheetPage(project=project, sheet=sheet)
+    settings = version_settings(project.budget_year)
+    version = settings["version"]
+    page = SheetPage(project=project, sheet=sheet, version=version)
     subs = {sp.id: sp for sp in project.sub_projects.all()}
     row_kwargs = {
         "sub_projects": subs,
         "sub_project_choices": PageChoices([("", "—"), *[(i, sp.name) for i, sp in subs.items()]]),
     }
     if sheet == Sheet.OVERVIEW:
-        page.forms["form"] = OverviewForm(data, instance=project)
+        page.forms["form"] = overview_form(version)(data, instance=project)
     elif sheet == Sheet.GOALS:
         level2s = {
             l2.id: l2
@@ -134,26 +172,26 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
             ]
         )
         page.forms["form"] = GoalsForm(data, instance=project)
-        page.forms["indicators"] = IndicatorFormSet(
+        page.forms["indicators"] = indicator_formset(version)(
             data,
             prefix="ind",
             queryset=project.indicators.all(),
             form_kwargs={**row_kwargs, "level2s": level2s, "level2_choices": level2_choices},
         )
-        page.forms["lines"] = BudgetLineFormSet(
+        page.forms["lines"] = budget_line_formset(version)(
             data,
             prefix="line",
             queryset=project.budget_lines.all(),
             form_kwargs=row_kwargs,
         )
     else:
-        page.forms["docs"] = RuleDocumentFormSet(
+        page.forms["docs"] = rule_document_formset(version)(
             data,
             prefix="doc",
             queryset=project.rule_documents.all(),
             form_kwargs=row_kwargs,
         )
-    page.filing = filing_from_project(project, taxonomy)
+    page.filing = filing_from_project(project, taxonomy, settings)
     if data is None:
         page.findings = check_filing(page.filing)
     else:
@@ -215,58 +253,70 @@ def _form_errors(sheet: Sheet, name: str, form) -> list[Finding]:
     return out
 
 
+# formset key of a page → the declared table its rows belong to
+PAGE_TABLES = {"indicators": schema.INDICATORS, "lines": schema.LINES, "docs": schema.DOCS}
+
+
+def form_row_values(table: schema.Table, form) -> dict:
+    """A row form's cleaned input as the table's declared values (model values)."""
+    data = form.cleaned_data
+    values = {}
+    for column in table.columns:
+        if column.kind == "level":
+            level2 = data.get("level2")
+            values["level2"] = getattr(level2, "id", None)
+            if level2 is None and form.instance.pk:  # an unmatched level keeps its typed names
+                values["level1_name"] = form.instance.level1_text
+                values["level2_name"] = form.instance.level2_text
+        elif column.kind == "sub":
+            # No sub_project field: the project has no sub-projects (SheetRowForm).
+            values["sub_project"] = getattr(data.get("sub_project"), "name", "")
+        elif column.name in form.fields:
+            # A value the form refused is absent from cleaned_data: the rules see it blank.
+            values[column.name] = data.get(column.name, from_json(column.kind, blank(column.kind)))
+        elif form.instance.pk:  # a column the page's version does not show: kept as saved
+            values[column.name] = getattr(form.instance, column.name)
+    return values
+
+
+def formset_rows(table: schema.Table, formset) -> list[dict]:
+    """The rows a saved formset leaves, in the page's order, snapshot-shaped (for the row
+    writer): each with the id of the row it updates."""
+    rows = []
+    for form in formset.rows_in_order():
+        values = form_row_values(table, form)
+        row = {"id": form.instance.pk}
+        for column in table.columns:
+            if column.kind == "level":
+                row["level2"] = values.get("level2")
+                if "level1_name" in values:
+                    row["level1_name"] = values["level1_name"]
+                    row["level2_name"] = values["level2_name"]
+            elif column.kind == "sub":
+                if "sub_project" in values:
+                    row["sub_project"] = values["sub_project"]
+            elif column.name in values:
+                row[column.name] = to_json(column.kind, values[column.name])
+        rows.append(row)
+    return rows
+
+
 def _lay_over(filing: Filing, page: SheetPage) -> Filing:
     """The saved filing with this page's input in place of what the page shows."""
     forms = page.forms
-    if page.sheet == Sheet.OVERVIEW:
-        form = forms["form"]
-        return filing.with_fields(
-            **{name: form.cleaned_data.get(name) for name in form.fields if name in filing.fields}
-        )
-    if page.sheet == Sheet.GOALS:
-        form = forms["form"]
-        changes = {"composition": form.cleaned_data.get("composition", "")}
+    form = forms.get("form")
+    if form is not None:
+        changes = {
+            name: form.cleaned_data.get(name) for name in form.fields if name in filing.fields
+        }
         if form.cleaned_data.get("use_computed_total"):
             changes.update(total_source=Project.TotalSource.COMPUTED, declared_total=None)
         filing = filing.with_fields(**changes)
-        filing.indicators = [
-            IndicatorRow(
-                key=f.prefix,
-                level2_id=getattr(f.cleaned_data.get("level2"), "id", None),
-                name=f.cleaned_data.get("name", ""),
-                target_raw=f.cleaned_data.get("target_raw", ""),
-                remark=f.cleaned_data.get("remark", ""),
-                sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
-            )
-            for f in forms["indicators"].rows_in_order()
-        ]
-        filing.lines = [
-            LineRow(
-                key=f.prefix,
-                item_name=f.cleaned_data.get("item_name", ""),
-                content=f.cleaned_data.get("content", ""),
-                detail=f.cleaned_data.get("detail", ""),
-                amount=f.cleaned_data.get("amount"),
-                unit_price=f.cleaned_data.get("unit_price"),
-                quantity=f.cleaned_data.get("quantity"),
-                sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
-            )
-            for f in forms["lines"].rows_in_order()
-        ]
-        return filing
-    filing.docs = [
-        DocRow(
-            key=f.prefix,
-            category=f.cleaned_data.get("category", ""),
-            title=f.cleaned_data.get("title", ""),
-            measures=f.cleaned_data.get("measures", ""),
-            stages=(
-                bool(f.cleaned_data.get("stage_planning")),
-                bool(f.cleaned_data.get("stage_implementation")),
-                bool(f.cleaned_data.get("stage_closing")),
-            ),
-            sub_project=getattr(f.cleaned_data.get("sub_project"), "name", ""),
-        )
-        for f in forms["docs"].rows_in_order()
-    ]
+    for key, table in PAGE_TABLES.items():
+        if key in forms:
+            rows = [
+                make_row(table, f.prefix, form_row_values(table, f))
+                for f in forms[key].rows_in_order()
+            ]
+            setattr(filing, table.key, rows)
     return filing

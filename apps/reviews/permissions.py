@@ -63,7 +63,8 @@ def took_part_in_filing(user: User, project: Project) -> str:
     """Segregation of duties: why ``user`` may not decide on ``project`` because they filled
     it (a recorded change to its sheets) or submitted it; "" if they did neither. Roles
     change over the years, so a reviewer may well have been the unit's filler once."""
-    from apps.reviews.models import Change, ReviewEvent
+    from apps.history.models import Change
+    from apps.reviews.models import ReviewEvent
 
     if ReviewEvent.objects.filter(project=project, actor=user, action="submit").exists():
         return "您提交过本项目，按不相容岗位分离的要求，不能审核通过或批复本项目。"

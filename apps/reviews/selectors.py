@@ -12,8 +12,8 @@ from apps.accounts.models import User
 from apps.checks.findings import Sheet
 from apps.projects.models import Project
 from apps.projects.permissions import visible_projects
-from apps.reviews.history import field_label
 from apps.reviews.models import FilingRound, ReviewComment
+from apps.sheets.diff import field_label
 
 # formset key of a sheet page → (row anchor kind, the field its comments print under)
 ROW_TABLES = {

@@ -18,7 +18,6 @@ from apps.checks.findings import Sheet
 from apps.projects.models import Project
 from apps.projects.services import project_refresh_findings
 from apps.reviews import permissions
-from apps.reviews.history import project_snapshot
 from apps.reviews.models import (
     Action,
     Notification,
@@ -26,6 +25,7 @@ from apps.reviews.models import (
     ReviewComment,
     ReviewEvent,
 )
+from apps.sheets.snapshot import project_snapshot
 
 logger = logging.getLogger(__name__)
 Status = Project.Status

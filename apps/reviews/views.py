@@ -23,8 +23,9 @@ from apps.reviews.forms import (
     DashboardForm,
     ReasonForm,
 )
-from apps.reviews.history import TABLES, field_label, snapshot_diff
 from apps.reviews.models import Notification, ProjectVersion
+from apps.sheets import schema
+from apps.sheets.diff import show, show_cell, snapshot_diff
 
 PAGE_SIZE = 50
 
@@ -165,16 +166,24 @@ def version_detail(request, pk, number):
     project = get_project_for_user(request.user, pk)
     version = _version(project, number)
     data = version.data
-    tables = [
-        {
-            "label": noun,
-            "sheet": SHEET_LABELS[sheet],
-            "columns": list(columns.values()),
-            "rows": [[row.get(c, "") for c in columns] for row in data.get(key, [])],
-        }
-        for key, (sheet, noun, columns, _) in TABLES.items()
+    form = data.get("version") or project.budget_year.form_version
+    tables = []
+    for table in schema.TABLES:
+        columns = [c for c in table.columns_for(form) if c.printed or c.kind == "sub"]
+        tables.append(
+            {
+                "label": table.noun,
+                "sheet": SHEET_LABELS[table.sheet],
+                "columns": [c.label_for(form) for c in columns],
+                "rows": [
+                    [show_cell(table, c, row) for c in columns] for row in data.get(table.key, [])
+                ],
+            }
+        )
+    fields = [
+        (item.label_for(form), show(item, data["fields"].get(item.name)))
+        for item in schema.fields(form)
     ]
-    fields = [(field_label(name), value) for name, value in data["fields"].items()]
     return render(
         request,
         "reviews/version.html",

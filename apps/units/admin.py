@@ -2,8 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
 from apps.core.importexport import ChineseImportExportMixin
-from apps.imports.resources import UnitResource
 from apps.units.models import Unit
+from apps.units.resources import UnitResource
 
 
 @admin.register(Unit)

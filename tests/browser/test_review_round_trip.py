@@ -79,7 +79,7 @@ def test_submit_return_with_row_comment_fix_resubmit_pass_approve(
     login(page, base, charlie)
     page.goto(detail)
     page.click("#diff-latest")
-    changed = page.locator(f'tr[data-key="indicators.{indicator.pk}.target"]')
+    changed = page.locator(f'tr[data-key="indicators.{indicator.pk}.target_raw"]')
     expect(changed.locator(".diff-new")).to_have_text("≥95%")
     expect(changed.locator(".diff-old")).to_have_text(indicator.target_raw)
     expect(page.locator("h1")).to_contain_text("1 处不同")

@@ -51,6 +51,7 @@ EXPECTED = {
     "004b.json": [],
     "004c.json": [],
     "004d.json": [],
+    "2021a.json": [],  # filed on the 2021 core-indicator table: clean
 }
 
 
@@ -130,5 +131,23 @@ def test_all_demo_projects_load_together(reference):
         "电子书包第一阶段、第二阶段(2020运维)": (0, 0),
         "电子书包咨询费": (0, 0),
         "基于电子学生证的学生体育竞赛管理系统(2020运维)": (0, 0),
+        "中小学教师专业发展培训": (0, 0),
     }
-    assert len(projects) == 8
+    assert len(projects) == 9
+
+
+def test_the_2021_demo_project_is_filed_on_the_core_indicator_table(reference):
+    """The demo's 2021 project uses the 2021 form version: 指标性质, 指标值 and 度量单位 apart,
+    分值 summing to the version's 90, the 目标值 the checks read composed from them."""
+    project = load("2021a.json")
+    assert project.budget_year.form_version == "national-2021"
+    rows = list(project.indicators.order_by("order"))
+    assert sum(r.weight for r in rows) == 90
+    cost = next(r for r in rows if r.name == "人均培训成本")
+    assert (cost.nature, cost.target_value, cost.measure_unit, cost.target_raw) == (
+        "negative",
+        "500",
+        "元",
+        "≤500元",
+    )
+    assert project_findings(project) == []

@@ -8,6 +8,7 @@ import pytest
 from apps.guarantees.models import RuleDocument
 from apps.imports.models import ImportBatch
 from apps.imports.services import ImportNotAllowed, import_batch_commit, import_batch_create
+from apps.indicators.models import Indicator
 from apps.projects.models import Project
 from tests.imports.builders import official_spec, official_workbook
 
@@ -17,7 +18,22 @@ def create(user, data, **kw) -> ImportBatch:
 
 
 def issues(batch) -> list[str]:
-    return [f"{i['where']}：{i['message']}" for p in batch.plan["projects"] for i in p["issues"]]
+    """Errors and warnings of the reading (what the import had to interpret: notices())."""
+    return [
+        f"{i['where']}：{i['message']}"
+        for p in batch.plan["projects"]
+        for i in p["issues"]
+        if i["severity"] != "notice"
+    ]
+
+
+def notices(batch) -> list[str]:
+    return [
+        f"{i['where']}：{i['message']}"
+        for p in batch.plan["projects"]
+        for i in p["issues"]
+        if i["severity"] == "notice"
+    ]
 
 
 def test_official_template_preview_and_commit(alice):
@@ -165,18 +181,34 @@ def test_date_in_a_target_cell_is_an_error_at_that_cell(alice, nothing_written):
         import_batch_commit(batch=batch, user=alice)
 
 
-def test_level_not_in_the_years_taxonomy(alice, nothing_written):
+def test_level_not_in_the_years_taxonomy_is_kept_as_typed(alice):
+    """A level the taxonomy lacks does not refuse the project: the rows are imported with
+    what was typed, each with a finding at its cell, as the sheet page shows a level that
+    is not chosen."""
     spec = official_spec()
     spec["indicators"][3] = ("效果目标", "文化效益", "监管效率提升情况", "有提升", "")
     batch = create(alice, official_workbook(spec))
-    assert batch.status == ImportBatch.Status.BLOCKED
-    # The row below carries the same level 2 down from the merge: both are reported.
-    first, carried = issues(batch)
+    assert batch.status == ImportBatch.Status.PREVIEW, issues(batch)
+    # The row below carries the same level 2 down from the merge: both are listed.
+    first, carried = [n for n in notices(batch) if "文化效益" in n]
     assert first.startswith(
         "“绩效目标”表 · 第 10 行 · 二级目标（C10）：“效果目标 · 文化效益”不在 2020 年的指标体系"
     )
     assert "“效果目标”下可选：经济效益、社会效益、生态环境、生态效益、可持续影响" in first
     assert carried.startswith("“绩效目标”表 · 第 11 行 · 二级目标：“效果目标 · 文化效益”不在")
+    (plan,) = batch.plan["projects"]
+    unknown = [f for f in plan["findings"] if f["code"] == "I_LEVEL_UNKNOWN"]
+    assert [f["location"] for f in unknown] == [
+        "“绩效目标”表 · 第 10 行（C10）",
+        "“绩效目标”表 · 第 11 行",
+    ]
+    assert "原表填写的“效果目标 · 文化效益”不在 2020 年的指标体系中" in unknown[0]["message"]
+    import_batch_commit(batch=batch, user=alice)
+    kept = Indicator.objects.filter(level2__isnull=True).order_by("order")
+    assert [(i.level1_text, i.level2_text, i.name) for i in kept] == [
+        ("效果目标", "文化效益", "监管效率提升情况"),
+        ("效果目标", "文化效益", "学校安全负责人参与度"),
+    ]
 
 
 def test_stage_mark_not_understood(alice, nothing_written):

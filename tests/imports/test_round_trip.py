@@ -160,12 +160,11 @@ def test_changed_cell_in_excel_shows_old_and_new_then_updates(unit_a, alice):
     batch = import_batch_create(user=alice, unit=unit_a, filename="t.xlsx", data=save(wb))
     [plan] = batch.plan["projects"]
     assert plan["action"] == "update"
+    # The one diff of the history: each changed field or row cell, old → new.
     assert [(c["label"], c["old"], c["new"]) for c in plan["changes"]] == [
-        ("项目负责人", "周硕青", "李四")
+        ("项目负责人", "周硕青", "李四"),
+        ("第 6 行指标「学校安保负责人满意度」 · 目标值", "≥90%", "≥95%"),
     ]
-    [rows] = plan["row_changes"]
-    assert (rows["label"], rows["changed"], rows["added"], rows["removed"]) == ("绩效目标", 1, 0, 0)
-    assert rows["rows"][0]["new"].endswith("学校安保负责人满意度：≥95%")
     import_batch_commit(batch=batch, user=alice)
     project.refresh_from_db()
     assert project.leader == "李四"
@@ -178,7 +177,7 @@ def test_an_update_edits_rows_in_place_so_comments_and_history_stay_precise(alic
     reviewer's comment on it stays in place) and the history records one change."""
     from openpyxl import load_workbook
 
-    from apps.reviews.models import Change
+    from apps.history.models import Change
 
     indicator_ids = set(project.indicators.values_list("pk", flat=True))
     line_ids = set(project.budget_lines.values_list("pk", flat=True))
@@ -199,5 +198,5 @@ def test_an_update_edits_rows_in_place_so_comments_and_history_stay_precise(alic
     assert target.target_raw == "≥95%" and target.target_number == Decimal("95")
     new = Change.objects.filter(project=project).order_by("id")[changes_before:]
     assert [(c.key, c.old, c.new, c.source) for c in new] == [
-        (f"indicators.{target.pk}.target", "≥90%", "≥95%", "导入")
+        (f"indicators.{target.pk}.target_raw", "≥90%", "≥95%", "导入")
     ]

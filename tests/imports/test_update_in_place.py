@@ -6,10 +6,10 @@ import io
 
 from openpyxl import load_workbook
 
+from apps.history.models import Change
 from apps.imports.models import ImportBatch
 from apps.imports.services import import_batch_commit, import_batch_create
 from apps.projects.models import Project, SubProject
-from apps.reviews.models import Change
 from tests import factories
 from tests.imports.builders import export_project, official_spec, official_workbook, save
 
@@ -88,7 +88,7 @@ def test_update_restores_sub_projects_as_exported(alice, project):
     batch = preview(alice, project, data)
     [plan] = batch.plan["projects"]
     assert plan["action"] == "update"
-    [change] = [c for c in plan["changes"] if c["field"] == "sub_projects"]
+    [change] = [c for c in plan["changes"] if c["key"] == "sub_projects"]
     assert change["old"] == "C、B、A、D"
     assert change["new"].startswith("A、B、C") and "删除子项目“D”" in change["new"]
     import_batch_commit(batch=batch, user=alice)
@@ -152,10 +152,7 @@ def test_preview_names_each_changed_column(alice, project, client_a):
     cell_with(wb["绩效目标"], "市场价").value = "合同价"
     batch = preview(alice, project, save(wb))
     [plan] = batch.plan["projects"]
-    cells = {t["label"]: [c for r in t["rows"] for c in r["cells"]] for t in plan["row_changes"]}
-    assert cells == {
-        "项目构成分解": ["单价依据：市场价 → 合同价"],
-        "制度保障": ["具体措施：原来的措施 → 新的措施"],
-    }
+    cells = [(c["label"].rpartition(" · ")[2], c["old"], c["new"]) for c in plan["changes"]]
+    assert cells == [("单价依据", "市场价", "合同价"), ("具体措施", "原来的措施", "新的措施")]
     page = client_a.get(reverse("imports:preview", args=[batch.pk])).content.decode()
-    assert "单价依据：市场价 → 合同价" in page
+    assert '单价依据</td><td class="text-muted">市场价</td><td>合同价</td>' in page

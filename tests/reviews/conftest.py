@@ -38,7 +38,7 @@ def foreign_unit(reference):
 def _filled(user, project):
     """``user`` once changed a value of ``project``'s sheets (say, as the unit's filler
     before moving to review), as the history records it."""
-    from apps.reviews.models import Change
+    from apps.history.models import Change
 
     Change.objects.create(
         project=project, actor=user, revision=1, sheet="overview", key="leader", label="项目负责人"

@@ -211,7 +211,7 @@ def test_batch_return_each_its_own_transition_with_a_summary(client, alice, bob,
 
 
 def test_batch_pass_refuses_what_the_reviewer_filled(client, alice, charlie, desk):
-    from apps.reviews.models import Change
+    from apps.history.models import Change
 
     for key in ("big", "small"):
         submitted(desk[key], alice)
@@ -326,7 +326,7 @@ def test_submitter_who_became_finance_reviewer_cannot_approve(client, alice, cha
 
 
 def test_filler_who_became_dept_reviewer_cannot_pass_but_may_return(client, alice, project):
-    from apps.reviews.models import Change
+    from apps.history.models import Change
 
     Change.objects.create(
         project=project, actor=alice, revision=1, sheet="overview", key="k", label="l"

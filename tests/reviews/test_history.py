@@ -4,8 +4,8 @@ goes up once per save that changes something."""
 from django.urls import reverse
 
 from apps.checks.findings import Sheet
+from apps.history.models import Change
 from apps.projects.models import Project
-from apps.reviews.models import Change
 from tests.reviews.helpers import save_sheet, sheet_data, sheet_url
 
 
@@ -122,7 +122,7 @@ def test_a_changed_cell_of_a_row_is_recorded(client_a, project):
     row = project.indicators.order_by("order")[5]
     save_sheet(client_a, project, Sheet.GOALS, **{"ind-5-target_raw": "≥95%"})
     (change,) = Change.objects.filter(project=project)
-    assert change.key == f"indicators.{row.pk}.target"
+    assert change.key == f"indicators.{row.pk}.target_raw"
     assert (change.old, change.new) == ("≥90%", "≥95%")
     assert "目标值" in change.label
 

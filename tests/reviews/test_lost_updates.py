@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.checks.findings import Sheet
+from apps.history.models import Change
 from apps.projects.models import Project
 from apps.reviews import services
-from apps.reviews.models import Change, ProjectVersion, ReviewEvent
+from apps.reviews.models import ProjectVersion, ReviewEvent
 from tests import factories
 from tests.formdata import form_data
 from tests.reviews.helpers import RESULT, set_status, sheet_data, sheet_url

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.checks.findings import Sheet
+from apps.history.models import Change
 from apps.indicators.models import Level2
 from apps.projects.models import Project
-from apps.reviews.models import Change, FilingRound
+from apps.reviews.models import FilingRound
 from tests.formdata import form_data
 from tests.reviews.helpers import act, message_texts, save_sheet, set_status, sheet_data, sheet_url
 

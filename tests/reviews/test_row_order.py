@@ -7,8 +7,8 @@ stale save cannot silently undo it), and shown between versions.
 from django.urls import reverse
 
 from apps.checks.findings import Sheet
+from apps.history.models import Change
 from apps.projects.models import Project
-from apps.reviews.models import Change
 from tests.reviews.helpers import act, save_sheet, sheet_data, sheet_url
 
 MOVED = "ind-5,ind-0,ind-1,ind-2,ind-3,ind-4"  # the last row moved to the top

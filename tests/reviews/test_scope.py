@@ -8,11 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.checks.findings import Sheet
+from apps.history.models import Change
+from apps.projects.history import history_record
 from apps.projects.models import Project
 from apps.reviews import services
-from apps.reviews.history import history_record
 from apps.reviews.models import (
-    Change,
     Notification,
     ProjectVersion,
     ReviewComment,

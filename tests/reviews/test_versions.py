@@ -63,7 +63,7 @@ def test_diff_shows_exactly_the_changed_values_side_by_side(client_a, client_c, 
     body = response.content.decode()
     assert diff_rows(body) == {
         "f.leader": ("周硕青", "王五"),
-        f"indicators.{target_row.pk}.target": ("≥90%", "≥95%"),
+        f"indicators.{target_row.pk}.target_raw": ("≥90%", "≥95%"),
     }
     assert "第 1 版 → 第 2 版：2 处不同" in body
     tables = diff_tables(body)

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from apps.core.money import fmt_money
@@ -50,4 +50,25 @@ def row_actions(form, editable):
         form["id"],
         form["DELETE"],
         _ROW_BUTTONS if editable else "",
+    )
+
+
+@register.simple_tag
+def sheet_field(form, name, findings_by_anchor=None):
+    """A declared field of a sheet form where the printed form has it (radios for 项目类别),
+    with the findings at it. The overview grid places every field through this tag."""
+    bound = form[name]
+    if name != "category":
+        return str(bound)  # the sheet renderer prints the findings after the widget
+    from apps.projects.sheets import findings_html
+
+    radios = format_html_join(
+        "",
+        '<label class="form-check-label">{} {}</label>',
+        ((radio.tag(), radio.choice_label) for radio in bound),
+    )
+    return format_html(
+        '<div class="d-flex gap-4" id="id_category">{}</div>{}',
+        radios,
+        findings_html((findings_by_anchor or {}).get(name, [])),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.projects import views
+from apps.pages import views
 
 app_name = "projects"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/sub-projects/", views.project_sub_projects, name="sub_projects"),
     path("<int:pk>/sheets/<str:sheet>/", views.project_sheet, name="sheet"),
     path("<int:pk>/sheets/<str:sheet>/check/", views.project_sheet_check, name="sheet_check"),
+    path("<int:pk>/levels/add/", views.project_level_add, name="level_add"),
 ]

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_project_adjustment_project_approved_at_project_grade_and_more'),
-        ('reviews', '0003_reviewevent_latest_index'),
+        ('reviews', '0004_reviewevent_latest_index'),
         ('units', '0001_initial'),
     ]
 

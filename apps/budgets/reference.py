@@ -38,7 +38,11 @@ def reference_load() -> None:
                 )
     for row in _read("budget_years.json"):
         BudgetYear.objects.update_or_create(
-            year=row["year"], defaults={"taxonomy": Taxonomy.objects.get(code=row["taxonomy"])}
+            year=row["year"],
+            defaults={
+                "taxonomy": Taxonomy.objects.get(code=row["taxonomy"]),
+                "form_version": row["form_version"],
+            },
         )
     for row in _read("units.json"):
         Unit.objects.update_or_create(

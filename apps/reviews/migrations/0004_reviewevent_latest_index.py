@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0002_project_adjustment_project_approved_at_project_grade_and_more'),
-        ('reviews', '0002_alter_filinground_filing_round_opens_before_close'),
+        ('reviews', '0003_move_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,11 +21,13 @@ from apps.projects.permissions import (
 from apps.projects.services import (
     StaleRevision,
     WriteRefused,
+    can_manage_taxonomy,
     project_create,
     sheet_goals_save,
     sheet_guarantees_save,
     sheet_overview_save,
     sub_projects_save,
+    taxonomy_level_add,
 )
 from apps.projects.sheets import build_page, normalise_newlines
 from apps.reviews import permissions as review_permissions
@@ -264,6 +266,7 @@ def project_sheet(request, pk, sheet):
             "revision_form": RevisionForm(initial={"revision": revision}),
             "last_return": review_selectors.last_return(project),
             "changed_meanwhile": changed_meanwhile,
+            "can_manage_taxonomy": can_manage_taxonomy(request.user),
             "sheet_comments": review_selectors.attach_comments(page, comments),
             "comment_form": CommentForm(
                 places=review_selectors.comment_places(page), initial={"sheet": sheet}
@@ -309,3 +312,29 @@ def project_sheet_check(request, pk, sheet):
             "totals": totals,
         }
     )
+
+
+@require_POST
+def project_level_add(request, pk):
+    """An administrator adds a level typed on an imported sheet (and missing from the
+    year's taxonomy) to the taxonomy, from the row that shows it."""
+    project = get_project_for_user(request.user, pk)
+    if not can_manage_taxonomy(request.user):
+        raise Http404("只有管理员可以修改指标体系。")
+    level1, _, level2 = request.POST.get("level", "").partition("\t")
+    try:
+        placed = taxonomy_level_add(
+            budget_year=project.budget_year,
+            level1_name=level1,
+            level2_name=level2,
+            actor=request.user,
+        )
+    except WriteRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"已把“{level1.strip()} · {level2.strip()}”加入 {project.budget_year.taxonomy.name}，"
+            f"{placed} 个指标已归入这一目标。",
+        )
+    return redirect("projects:sheet", pk=pk, sheet=Sheet.GOALS)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from apps.accounts.models import User
-from apps.core.reference import reference_load
+from apps.budgets.reference import reference_load
 from apps.projects.models import Project
 from apps.projects.services import load_project_file
 from apps.unit_budgets.services import classification_codes_load_all, unit_budgets_load_demo
