@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "apps.core",
     "apps.accounts",
     "apps.units",
@@ -45,7 +46,7 @@ INSTALLED_APPS = [
     "apps.unit_budgets",
     "apps.pages",
     "import_export",
-    "django_tasks_db",
+    "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Our own translations first: strings Django and the libraries leave in English.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 

@@ -3,6 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+admin.site.site_header = "绩效目标申报 管理"
+admin.site.site_title = "绩效目标申报 管理"
+admin.site.index_title = "基础数据管理"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -4,10 +4,11 @@ from import_export.admin import ImportExportMixin
 
 from apps.accounts.models import User
 from apps.accounts.resources import UserResource
+from apps.core.importexport import ChineseImportExportMixin
 
 
 @admin.register(User)
-class UserAdmin(ImportExportMixin, BaseUserAdmin):
+class UserAdmin(ChineseImportExportMixin, ImportExportMixin, BaseUserAdmin):
     list_display = ["username", "first_name", "role", "unit", "is_active"]
     list_filter = ["role", "is_active", "unit"]
     fieldsets = [*BaseUserAdmin.fieldsets, ("申报角色", {"fields": ["role", "unit"]})]

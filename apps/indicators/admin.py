@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from apps.core.importexport import ChineseImportExportMixin
 from apps.indicators.models import Level1, Level2, Taxonomy
 from apps.indicators.resources import TaxonomyResource
 
@@ -29,7 +30,7 @@ class Level1Admin(admin.ModelAdmin):
 
 
 @admin.register(Level2)
-class Level2Admin(ImportExportModelAdmin):
+class Level2Admin(ChineseImportExportMixin, ImportExportModelAdmin):
     """Import and export of whole taxonomies live here: one row per level-2 name, with
     its taxonomy and level 1 (created or updated from the rows)."""
 

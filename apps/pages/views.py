@@ -1,19 +1,18 @@
 import copy
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.projects import selectors
+from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
 from apps.projects.permissions import (
     can_create_project,
@@ -37,7 +36,6 @@ from apps.reviews import permissions as review_permissions
 from apps.reviews import selectors as review_selectors
 from apps.reviews.forms import CommentForm
 from apps.reviews.reading import comments_panel, reading_context
-from apps.units.models import Unit
 
 PAGE_SIZE = 50
 SHEET_SAVERS = {
@@ -57,71 +55,47 @@ SHEET_SAVERS = {
 }
 
 
-def _int_param(request, name):
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
-
-
 def project_list(request):
-    projects, year, unit_id = _filtered_projects(request)
-    years = BudgetYear.objects.all()
-    units = list(Unit.objects.filter(pk__in=visible_projects(request.user).values("unit_id")))
+    filterset, projects = selectors.filtered_projects(user=request.user, data=request.GET)
+    year, unit = filterset.value("year"), filterset.value("unit")
+    units = filterset.form.fields["unit"].queryset
     # A whole-unit export needs one unit and one year: the one filtered, or the only one.
-    export_unit = unit_id or (units[0].pk if len(units) == 1 else None)
-    page = Paginator(selectors.project_list(projects), PAGE_SIZE).get_page(request.GET.get("page"))
+    export_unit = unit.pk if unit else (units[0].pk if len(units) == 1 else None)
+    sort = filterset.value("sort") or ""
+    page = Paginator(selectors.project_list(projects, sort), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
+            "filter": filterset,
+            "sorts": sort_links(sort),
             "totals": selectors.project_list_totals(projects),
-            "years": years,
-            "units": units,
-            "year": year,
-            "unit_id": unit_id,
+            "deadline": review_selectors.deadline_for_year(year),
             "can_create": can_create_project(request.user),
-            "unit_export": UnitExportForm(initial={"unit": export_unit, "year": year})
+            "unit_export": UnitExportForm(initial={"unit": export_unit, "year": year.year})
             if export_unit and year
             else None,
+            "unit_export_hint": "选择年度和单位后可导出全部项目"
+            if len(units) > 1
+            else "选择年度后可导出全部项目",
         },
     )
 
 
-def _filtered_projects(request):
-    projects = visible_projects(request.user)
-    year = _int_param(request, "year")
-    unit_id = _int_param(request, "unit")
-    if year:
-        projects = projects.filter(budget_year__year=year)
-    if unit_id:
-        projects = projects.filter(unit_id=unit_id)
-    return projects, year, unit_id
-
-
 def project_list_export(request):
-    """The list as shown (same filters, every page) as CSV or XLSX."""
-    from apps.core.tabular import SafeCSV, SafeXLSX
-    from apps.exports.resources import ProjectListResource
+    """The list as shown (same filters and order, every page) as CSV or XLSX."""
+    from apps.exports.resources import ProjectListResource, list_export_response
 
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404("没有这种格式。")
-    projects, year, unit_id = _filtered_projects(request)
-    dataset = ProjectListResource().export(queryset=selectors.project_list(projects))
-    dataset.title = "项目列表"
-    if fmt == "csv":
-        # A BOM, so that Excel opens the Chinese CSV as UTF-8.
-        content = ("\ufeff" + SafeCSV().export_data(dataset)).encode("utf-8")
-        content_type = "text/csv; charset=utf-8"
-    else:
-        content = SafeXLSX().export_data(dataset)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    name = quote(f"项目列表{'-' + str(year) if year else ''}.{fmt}")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    filterset, projects = selectors.filtered_projects(user=request.user, data=request.GET)
+    rows = selectors.project_list(projects, filterset.value("sort") or "")
+    year = filterset.value("year")
+    return list_export_response(ProjectListResource().export(queryset=rows), fmt, year)
 
 
 def project_create_view(request):
@@ -178,9 +152,7 @@ def _review_context(user, project) -> dict:
     versions = list(project.versions.defer("data").order_by("-number")[:2])
     return {
         "actions": actions,
-        "shown_actions": {
-            name: result for name, result in actions.items() if result[0] or _concerns(user, name)
-        },
+        "shown_actions": review_permissions.panel_actions(user, project, actions),
         "return_form": ReasonForm(prefix="return", required=True, label="退回理由"),
         "pass_form": ReasonForm(prefix="pass", label="审核意见（可不填）"),
         "approve_form": ApproveForm(prefix="approve"),
@@ -189,21 +161,8 @@ def _review_context(user, project) -> dict:
         "comments": project.comments.select_related("author").order_by("-created_at", "-id"),
         "latest_versions": versions,
         "last_return": review_selectors.last_return(project),
+        "deadline": review_selectors.deadline_for_year(project.budget_year),
     }
-
-
-def _concerns(user, action: str) -> bool:
-    """Whether a disabled action's button is worth showing (with its reason) to this user."""
-    role = user.role
-    if action == "adjust":
-        return False  # offered once approved; before that it only adds noise
-    if action == "submit":
-        return role in review_permissions.FILLER_ROLES
-    if action == "pass":
-        return role == review_permissions.Role.DEPT_REVIEWER
-    if action == "approve":
-        return role == review_permissions.Role.FINANCE_REVIEWER
-    return review_permissions.is_reviewer(user)
 
 
 def project_sub_projects(request, pk):

@@ -44,6 +44,9 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["project", "created_at", "id"]
+        # The last transition of a project (when its wait began) is read per row by lists,
+        # queues and the overview.
+        indexes = [models.Index(fields=["project", "-created_at", "-id"], name="event_latest")]
         verbose_name = verbose_name_plural = "审核记录"
 
 
@@ -134,6 +137,7 @@ class Notification(models.Model):
         RETURNED = "returned", "已退回"
         PASSED = "passed", "主管部门已审核"
         APPROVED = "approved", "已批复"
+        DEADLINE = "deadline", "截止提醒"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,8 +145,14 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    # Empty for a notice about no one project (a deadline reminder to a unit).
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     verb = models.CharField("类型", max_length=16, choices=Verb.choices)
     message = models.CharField("内容", max_length=300)
@@ -194,3 +204,25 @@ class FilingRound(models.Model):
                 "不能再提交；如需补报请联系管理员重新开放。"
             )
         return ""
+
+
+class DeadlineReminder(models.Model):
+    """That a unit was reminded of a round's close on a day: at most once a day."""
+
+    filing_round = models.ForeignKey(
+        FilingRound, verbose_name="申报批次", on_delete=models.CASCADE, related_name="reminders"
+    )
+    unit = models.ForeignKey("units.Unit", verbose_name="单位", on_delete=models.CASCADE)
+    sent_on = models.DateField("提醒日期")
+    unsubmitted = models.PositiveIntegerField("未提交项目数")
+    recipients = models.PositiveIntegerField("提醒人数")
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filing_round", "unit", "sent_on"], name="one_reminder_a_day"
+            )
+        ]
+        verbose_name = verbose_name_plural = "截止提醒记录"

@@ -59,11 +59,28 @@ def can_submit(user: User, project: Project) -> tuple[bool, str]:
     return True, ""
 
 
+def took_part_in_filing(user: User, project: Project) -> str:
+    """Segregation of duties: why ``user`` may not decide on ``project`` because they filled
+    it (a recorded change to its sheets) or submitted it; "" if they did neither. Roles
+    change over the years, so a reviewer may well have been the unit's filler once."""
+    from apps.history.models import Change
+    from apps.reviews.models import ReviewEvent
+
+    if ReviewEvent.objects.filter(project=project, actor=user, action="submit").exists():
+        return "您提交过本项目，按不相容岗位分离的要求，不能审核通过或批复本项目。"
+    if Change.objects.filter(project=project, actor=user).exists():
+        return "您填报（修改）过本项目的申报表，按不相容岗位分离的要求，不能审核通过或批复本项目。"
+    return ""
+
+
 def can_pass(user: User, project: Project) -> tuple[bool, str]:
     if not _reviews_department_stage(user, project):
         return False, "只有主管部门审核人可以审核通过。"
     if project.status != Status.SUBMITTED:
         return False, f"{_status_text(project)}，不在主管部门审核环节。"
+    refusal = took_part_in_filing(user, project)
+    if refusal:
+        return False, refusal
     return True, ""
 
 
@@ -84,6 +101,9 @@ def can_approve(user: User, project: Project) -> tuple[bool, str]:
         return False, "只有财政审核人可以批复。"
     if project.status != Status.DEPT_PASSED:
         return False, f"{_status_text(project)}，须经主管部门审核通过后才能批复。"
+    refusal = took_part_in_filing(user, project)
+    if refusal:
+        return False, refusal
     return True, ""
 
 
@@ -115,6 +135,30 @@ ACTION_CHECKS = {
 
 def allowed_actions(user: User, project: Project) -> dict[str, tuple[bool, str]]:
     return {action: check(user, project) for action, check in ACTION_CHECKS.items()}
+
+
+def _concerns(user: User, action: str) -> bool:
+    """Whether a disabled action's button is worth showing (with its reason) to this user."""
+    role = user.role
+    if action == "adjust":
+        return False  # offered once approved; before that it only adds noise
+    if action == "submit":
+        return role in FILLER_ROLES
+    if action == "pass":
+        return role == Role.DEPT_REVIEWER
+    if action == "approve":
+        return role == Role.FINANCE_REVIEWER
+    return is_reviewer(user)
+
+
+def panel_actions(user: User, project: Project, actions=None) -> dict[str, tuple[bool, str]]:
+    """The buttons of the project page: what the user may do, and the disabled ones whose
+    reason helps them. Once approved the flow is over: only what can still be done (the
+    unit's 申请调整) — no dead buttons whose reasons contradict each other."""
+    actions = actions if actions is not None else allowed_actions(user, project)
+    if project.status == Status.APPROVED:
+        return {name: result for name, result in actions.items() if result[0]}
+    return {name: result for name, result in actions.items() if result[0] or _concerns(user, name)}
 
 
 def is_reviewer(user: User) -> bool:
@@ -160,3 +204,12 @@ def can_resolve(user: User, comment, *, role: str | None = None) -> tuple[bool, 
     if role == "unit" and project.status not in EDITABLE_STATUSES:
         return False, f"{_status_text(project)}，单位只能在修改期间标记意见为已处理。"
     return True, ""
+
+
+def batch_actions(user: User) -> list[str]:
+    """The batch decisions offered on the queue to this user's role."""
+    if user.role == Role.DEPT_REVIEWER:
+        return ["pass", "return", "export"]
+    if user.role == Role.FINANCE_REVIEWER:
+        return ["return", "approve", "export"]
+    return []

@@ -1,7 +1,11 @@
 """Reads of the review flow: comments placed on a sheet, history, versions, queues."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Prefetch, QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -9,7 +13,7 @@ from apps.accounts.models import User
 from apps.projects.models import Project
 from apps.projects.permissions import visible_projects
 from apps.reviews import permissions
-from apps.reviews.models import CommentReply, ReviewComment
+from apps.reviews.models import CommentReply, FilingRound, ReviewComment
 from apps.sheets.diff import field_label
 
 # formset key of a sheet page → (row anchor kind, the field its comments print under)
@@ -125,3 +129,73 @@ def waiting_for(user: User) -> QuerySet[Project]:
     if user.role in (User.Role.FILLER, User.Role.UNIT_HEAD):
         return projects.filter(status__in=[S.RETURNED, S.DRAFT, S.ADJUSTING])
     return projects.none()
+
+
+# --- Deadlines: the filing round's close date and the days left ----------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    year: int
+    opens_on: date
+    closes_on: date
+    reopened: bool
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        """Days until the close, the close day counted (0 = closes today, < 0 = closed)."""
+        return (self.closes_on - self.today).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_on <= self.today and (self.days_left >= 0 or self.reopened)
+
+    @property
+    def elapsed_percent(self) -> int:
+        """How much of the round's time has gone (0–100)."""
+        span = (self.closes_on - self.opens_on).days + 1
+        gone = (self.today - self.opens_on).days + 1
+        return max(0, min(100, round(100 * gone / span)))
+
+    @property
+    def text(self) -> str:
+        close = f"{self.closes_on:%Y年%m月%d日}"
+        if self.today < self.opens_on:
+            return f"{self.year} 年度申报自 {self.opens_on:%Y年%m月%d日} 开始，{close} 截止"
+        if self.days_left > 0:
+            return f"{self.year} 年度申报 {close} 截止，还剩 {self.days_left} 天"
+        if self.days_left == 0:
+            return f"{self.year} 年度申报今天（{close}）截止"
+        if self.reopened:
+            return f"{self.year} 年度申报已于 {close} 截止，现已重新开放补报"
+        return f"{self.year} 年度申报已于 {close} 截止"
+
+    @property
+    def urgent(self) -> bool:
+        return self.is_open and 0 <= self.days_left <= 7
+
+
+def _deadline(filing_round) -> Deadline:
+    return Deadline(
+        year=filing_round.budget_year.year,
+        opens_on=filing_round.opens_on,
+        closes_on=filing_round.closes_on,
+        reopened=filing_round.reopened,
+        today=timezone.localdate(),
+    )
+
+
+def deadline_for_year(budget_year) -> Deadline | None:
+    """The round of ``budget_year``; without a year, the round closing next (else the
+    latest one), so that an unfiltered list still shows what is due."""
+    rounds = FilingRound.objects.select_related("budget_year")
+    if budget_year is not None:
+        found = rounds.filter(budget_year=budget_year).first()
+    else:
+        today = timezone.localdate()
+        found = (
+            rounds.filter(closes_on__gte=today).order_by("closes_on").first()
+            or rounds.order_by("-closes_on").first()
+        )
+    return _deadline(found) if found else None

@@ -3,6 +3,8 @@ it in the state the row is in *now*, then moves it — so two reviewers clicking
 or a filler saving while a reviewer returns, cannot both win."""
 
 import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -258,23 +260,100 @@ def _notify(users, project: Project, verb: str, message: str) -> None:
     Notification.objects.bulk_create(
         Notification(recipient=u, project=project, verb=verb, message=message[:300]) for u in users
     )
+    _mail(users, message, reverse("projects:detail", args=[project.pk]), "查看项目")
+
+
+def _mail(users, message: str, path: str, link_text: str) -> None:
+    """The e-mail of a notice, sent after the transaction commits (never undoing it)."""
     recipients = [u.email for u in users if u.email]
     if not recipients:
         return
-    link = settings.SITE_URL.rstrip("/") + reverse("projects:detail", args=[project.pk])
+    link = settings.SITE_URL.rstrip("/") + path
 
     def send():
         try:
             send_mail(
                 subject=" ".join(f"[绩效目标申报] {message}".split())[:120],  # one line
-                message=f"{message}\n\n查看项目：{link}\n",
+                message=f"{message}\n\n{link_text}：{link}\n",
                 from_email=None,
                 recipient_list=recipients,
             )
         except Exception:  # a mail server down must not undo a review decision
-            logger.exception("notification e-mail for project %s failed", project.pk)
+            logger.exception("notification e-mail (%s) failed", path)
 
     transaction.on_commit(send)
+
+
+# --- Deadline reminders ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderSent:
+    unit: str
+    year: int
+    unsubmitted: int
+    recipients: int
+
+
+def deadline_reminders_send(*, days_before: int, today=None) -> list[ReminderSent]:
+    """Remind each unit that still has unsubmitted (draft) projects of a round closing within
+    ``days_before`` days (the close day included), in the app and by e-mail. At most once a
+    day per unit and round: a second run the same day sends nothing (safe in cron)."""
+    from django.db.models import Count
+
+    from apps.reviews.models import DeadlineReminder, FilingRound
+
+    today = today or timezone.localdate()
+    sent = []
+    rounds = FilingRound.objects.select_related("budget_year").filter(
+        closes_on__gte=today,
+        closes_on__lte=today + timedelta(days=days_before),
+        opens_on__lte=today,
+    )
+    for filing_round in rounds:
+        drafts = (
+            Project.objects.filter(budget_year=filing_round.budget_year, status=Status.DRAFT)
+            .order_by()
+            .values("unit_id", "unit__name")
+            .annotate(n=Count("pk"))
+            .order_by("unit__code")
+        )
+        for row in drafts:
+            with transaction.atomic():
+                reminder, created = DeadlineReminder.objects.get_or_create(
+                    filing_round=filing_round,
+                    unit_id=row["unit_id"],
+                    sent_on=today,
+                    defaults={"unsubmitted": row["n"], "recipients": 0},
+                )
+                if not created:
+                    continue
+                users = list(
+                    User.objects.filter(
+                        is_active=True, unit_id=row["unit_id"], role__in=permissions.FILLER_ROLES
+                    )
+                )
+                left = (filing_round.closes_on - today).days
+                when = "今天" if left == 0 else f"还有 {left} 天"
+                message = (
+                    f"{filing_round.budget_year.year} 年度申报将于 "
+                    f"{filing_round.closes_on:%Y年%m月%d日} 截止（{when}），"
+                    f"{row['unit__name']}还有 {row['n']} 个项目未提交。"
+                )
+                Notification.objects.bulk_create(
+                    Notification(recipient=u, verb=Notification.Verb.DEADLINE, message=message)
+                    for u in users
+                )
+                path = (
+                    reverse("projects:list") + f"?year={filing_round.budget_year.year}&status=draft"
+                )
+                _mail(users, message, path, "查看未提交的项目")
+                reminder.recipients = len(users)
+                reminder.save(update_fields=["recipients"])
+            sent.append(
+                ReminderSent(row["unit__name"], filing_round.budget_year.year, row["n"], len(users))
+            )
+    return sent
 
 
 def notifications_mark_read(*, user: User, ids=None) -> int:
@@ -282,3 +361,54 @@ def notifications_mark_read(*, user: User, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Batch decisions: each project still its own locked transition -----------------------
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    project_id: int
+    name: str  # "" when the project is not the actor's to see: nothing about it leaks
+    reason: str
+
+
+@dataclass
+class BatchOutcome:
+    action: str
+    done: list[Project] = field(default_factory=list)
+    refused: list[BatchRefusal] = field(default_factory=list)
+
+
+NOT_IN_SCOPE = "没有这个项目，或它不在您的审核范围内。"
+
+
+def projects_batch_decide(
+    *, actor: User, project_ids: list[int], action: str, reason: str = "", grade: str = ""
+) -> BatchOutcome:
+    """Pass, return or approve many projects at once.
+
+    Deliberately not one transaction: every project goes through its own transition service
+    (own row lock, own permission check against the row as it is then, own event and
+    notifications), so a refusal of one neither blocks nor undoes the others.
+    """
+    decide = {
+        "pass": lambda p: project_pass(project=p, actor=actor, reason=reason),
+        "return": lambda p: project_return(project=p, actor=actor, reason=reason),
+        "approve": lambda p: project_approve(project=p, actor=actor, grade=grade, reason=reason),
+    }[action]
+    from apps.projects.permissions import visible_projects
+
+    found = visible_projects(actor).filter(pk__in=project_ids).only("pk", "name", "unit_id")
+    by_id = {p.pk: p for p in found}
+    outcome = BatchOutcome(action=action)
+    for pk in dict.fromkeys(project_ids):
+        project = by_id.get(pk)
+        if project is None:
+            outcome.refused.append(BatchRefusal(pk, "", NOT_IN_SCOPE))
+            continue
+        try:
+            outcome.done.append(decide(project))
+        except TransitionRefused as exc:
+            outcome.refused.append(BatchRefusal(pk, project.name, str(exc)))
+    return outcome

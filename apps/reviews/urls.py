@@ -5,6 +5,8 @@ from apps.reviews import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.review_queue, name="queue"),
+    path("batch/", views.batch_decide, name="batch"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("projects/<int:pk>/submit/", views.project_submit, name="submit"),
     path("projects/<int:pk>/pass/", views.project_pass, name="pass"),
     path("projects/<int:pk>/return/", views.project_return, name="return"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,11 +10,21 @@ from apps.budgets.models import BudgetYear
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.exports.layout import project_layouts
 from apps.projects import selectors as project_selectors
+from apps.projects.filters import sort_links
 from apps.projects.models import Project
 from apps.projects.permissions import get_project_for_user, visible_projects, visible_units
 from apps.projects.sheets import build_page
 from apps.reviews import permissions, selectors, services
-from apps.reviews.forms import ApproveForm, CommentForm, ReasonForm, ReplyForm
+from apps.reviews.dashboard import dashboard_figures
+from apps.reviews.forms import (
+    BATCH_ACTIONS,
+    ApproveForm,
+    BatchForm,
+    CommentForm,
+    DashboardForm,
+    ReasonForm,
+    ReplyForm,
+)
 from apps.reviews.frozen import frozen_project
 from apps.reviews.models import Notification, ProjectVersion, ReviewComment
 from apps.sheets.diff import snapshot_diff
@@ -244,36 +255,113 @@ def version_diff(request, pk):
 
 
 def review_queue(request):
-    """What waits for the user, filtered by unit, year and state, with totals."""
-    projects = selectors.waiting_for(request.user)
+    """What waits for the user (or any state), filtered, sorted, with totals; reviewers tick
+    projects for a batch decision."""
     status = request.GET.get("status", "")
-    if status == "all":
-        projects = visible_projects(request.user)
-    elif status in Project.Status.values:
-        projects = visible_projects(request.user).filter(status=status)
-    year, unit_id = _int(request.GET.get("year")), _int(request.GET.get("unit"))
-    if year:
-        projects = projects.filter(budget_year__year=year)
-    if unit_id:
-        projects = projects.filter(unit_id=unit_id)
-    page = Paginator(project_selectors.project_list(projects), PAGE_SIZE).get_page(
+    waiting = status not in ("all", *Project.Status.values)
+    filterset, projects = project_selectors.filtered_projects(
+        user=request.user,
+        data=request.GET,
+        base=selectors.waiting_for(request.user) if waiting else None,
+        queue=True,
+    )
+    sort = filterset.value("sort") or ""
+    page = Paginator(project_selectors.project_list(projects, sort), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    is_reviewer = permissions.is_reviewer(request.user)
+    batch = BatchForm(
+        projects=page,
+        actions=permissions.batch_actions(request.user),
+        initial={"next": request.GET.urlencode()},
     )
     return render(
         request,
         "reviews/queue.html",
         {
             "page": page,
+            "rows": list(zip(page, batch["ids"], strict=True)),
+            "batch": batch if is_reviewer else None,
+            "filter": filterset,
+            "sorts": sort_links(sort),
             "totals": project_selectors.project_list_totals(projects),
-            "years": BudgetYear.objects.all(),
-            "units": visible_units(request.user).order_by("code"),
-            "statuses": Project.Status.choices,
-            "year": year,
-            "unit_id": unit_id,
-            "status": status,
-            "is_reviewer": permissions.is_reviewer(request.user),
+            "deadline": selectors.deadline_for_year(filterset.value("year")),
+            "is_reviewer": is_reviewer,
         },
     )
+
+
+@require_POST
+def batch_decide(request):
+    """One decision on the ticked projects; a page says what was done and what refused."""
+    form = BatchForm(request.POST, actions=permissions.batch_actions(request.user))
+    back = reverse("reviews:queue") + _same_filters(request.POST.get("next", ""))
+    if not permissions.is_reviewer(request.user):
+        raise Http404("只有审核人可以批量处理。")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(back)
+    data = form.cleaned_data
+    if data["action"] == "export":
+        from apps.exports.resources import ProjectListResource, list_export_response
+
+        chosen = visible_projects(request.user).filter(pk__in=data["ids"])
+        dataset = ProjectListResource().export(queryset=project_selectors.project_list(chosen))
+        return list_export_response(dataset, "xlsx")
+    outcome = services.projects_batch_decide(
+        actor=request.user,
+        project_ids=data["ids"],
+        action=data["action"],
+        reason=data["reason"],
+        grade=data["grade"],
+    )
+    return render(
+        request,
+        "reviews/batch_result.html",
+        {"outcome": outcome, "label": BATCH_ACTIONS[data["action"]], "back": back},
+    )
+
+
+def _same_filters(query: str) -> str:
+    """The queue's own filters to go back to (a query string, never another address)."""
+    query = query.lstrip("?")
+    if not query or any(c in query for c in "/\\:"):
+        return ""
+    return "?" + query
+
+
+def dashboard(request):
+    """The reviewers' overview of one budget year (their own units only)."""
+    user = request.user
+    if not (permissions.is_reviewer(user) or user.role == user.Role.ADMIN or user.is_superuser):
+        raise PermissionDenied("只有审核人和管理员可以查看审核概览。")
+    years = BudgetYear.objects.all()
+    form = DashboardForm(
+        request.GET or None, units=visible_units(user).order_by("code"), years=years
+    )
+    if form.is_bound and not form.is_valid():
+        raise Http404(" ".join(e for errors in form.errors.values() for e in errors))
+    data = form.cleaned_data if form.is_bound else {}
+    year = data.get("year") or _default_year(years, user)
+    if year is None:
+        return render(request, "reviews/dashboard.html", {"form": form, "figures": None})
+    form.initial = {"year": year.year}
+    figures = dashboard_figures(user=user, budget_year=year, unit=data.get("unit"))
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"form": form, "figures": figures, "chart_data": figures.chart_data()},
+    )
+
+
+def _default_year(years, user):
+    """The year of the latest filing round, else the latest year with projects to see."""
+    with_round = years.filter(filing_round__isnull=False).order_by("-year").first()
+    if with_round:
+        return with_round
+    with_projects = years.filter(pk__in=visible_projects(user).values("budget_year"))
+    return with_projects.order_by("-year").first() or years.order_by("-year").first()
 
 
 def _int(value):
@@ -311,6 +399,10 @@ def notification_open(request, notice_id):
         notice = request.user.notifications.get(pk=notice_id)
     except Notification.DoesNotExist:
         raise Http404("没有这条通知。") from None
+    if notice.project_id is None:  # a deadline reminder: the unit's unsubmitted projects
+        if request.method == "POST":
+            services.notifications_mark_read(user=request.user, ids=[notice.pk])
+        return redirect(reverse("projects:list") + "?status=draft")
     get_project_for_user(request.user, notice.project_id)  # the scope may have changed since
     if request.method == "POST":
         services.notifications_mark_read(user=request.user, ids=[notice.pk])

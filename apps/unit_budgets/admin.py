@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from apps.core.importexport import ChineseImportExportMixin
 from apps.unit_budgets.models import (
     ClassificationCode,
     EconomicEntry,
@@ -12,7 +13,7 @@ from apps.unit_budgets.resources import ClassificationCodeResource
 
 
 @admin.register(ClassificationCode)
-class ClassificationCodeAdmin(ImportExportModelAdmin):
+class ClassificationCodeAdmin(ChineseImportExportMixin, ImportExportModelAdmin):
     """Codes of each year, imported from the published Excel lists."""
 
     resource_classes = [ClassificationCodeResource]

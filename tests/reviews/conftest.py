@@ -35,6 +35,30 @@ def foreign_unit(reference):
     )
 
 
+def _filled(user, project):
+    """``user`` once changed a value of ``project``'s sheets (say, as the unit's filler
+    before moving to review), as the history records it."""
+    from apps.history.models import Change
+
+    Change.objects.create(
+        project=project, actor=user, revision=1, sheet="overview", key="leader", label="项目负责人"
+    )
+    return user
+
+
+@pytest.fixture
+def dora(project):
+    """A reviewer of 教育局 who filled ``project`` (segregation of duties)."""
+    dora = factories.user("dora", User.Role.DEPT_REVIEWER, Unit.objects.get(code="001"))
+    return _filled(dora, project)
+
+
+@pytest.fixture
+def fred(project):
+    """A finance reviewer who filled ``project``."""
+    return _filled(factories.user("fred", User.Role.FINANCE_REVIEWER), project)
+
+
 def _logged_in(user) -> Client:
     client = Client()
     client.force_login(user)

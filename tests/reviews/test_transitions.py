@@ -35,6 +35,9 @@ EXPECTED = {
     "other_dept_reviewer": (OUT,      OUT,             OUT,               OUT,      OUT,      OUT),
     "finance_reviewer":    ("",       "",              "return approve",  "",       "",       ""),
     "admin":               ("",       "",              "",                "",       "",       ""),
+    # Segregation of duties: whoever filled the project (a recorded change) decides nothing.
+    "dept_reviewer_who_filled":    ("", "return",     "",                "",       "",       ""),
+    "finance_reviewer_who_filled": ("", "",           "return",          "",       "",       ""),
 }
 # fmt: on
 ROLE_FIXTURES = {
@@ -45,6 +48,8 @@ ROLE_FIXTURES = {
     "other_dept_reviewer": "outsider",
     "finance_reviewer": "fiona",
     "admin": "adam",
+    "dept_reviewer_who_filled": "dora",
+    "finance_reviewer_who_filled": "fred",
 }
 
 
@@ -100,9 +105,9 @@ def test_transition_matrix(request, client, project, role, state, action):
 
 
 def test_the_table_covers_every_role_and_state():
-    assert len(EXPECTED) == 7
+    assert len(EXPECTED) == 9
     assert all(len(row) == len(STATES) for row in EXPECTED.values())
-    assert len(CASES) == 7 * 6 * 5
+    assert len(CASES) == 9 * 6 * 5
 
 
 def test_return_without_reason_is_refused_in_chinese(client, charlie, project):
