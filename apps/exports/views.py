@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from apps.budgets.models import BudgetYear
 from apps.exports.layout import project_for_export
 from apps.exports.models import ExportJob
-from apps.exports.pdf import project_html, project_pdf
+from apps.exports.pdf import PdfFailed, PdfTooSlow, project_html, project_pdf_bounded
 from apps.exports.services import export_job_start
 from apps.projects.permissions import get_project_for_user, visible_units
 from apps.units.models import Unit
@@ -34,7 +34,12 @@ def project_print(request, pk):
 def project_export_pdf(request, pk):
     project = project_for_export(get_project_for_user(request.user, pk).pk)
     filename = f"{project.budget_year.year}-{project.unit.name}-{project.name}.pdf"
-    return _attachment(project_pdf(project), "application/pdf", filename)
+    try:
+        content = project_pdf_bounded(project)
+    except (PdfTooSlow, PdfFailed) as exc:
+        context = {"project": project, "too_slow": isinstance(exc, PdfTooSlow)}
+        return render(request, "exports/pdf_refused.html", context, status=503)
+    return _attachment(content, "application/pdf", filename)
 
 
 def project_export_xlsx(request, pk):
