@@ -101,6 +101,7 @@ else:
         }
     }
 
+
 def database_timeouts() -> dict:
     """libpq options so a database that hangs fails a request fast instead of holding it.
 
@@ -150,6 +151,12 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # no extra service (the queue is a table), workers on any machine that reaches the
 # database (`manage.py db_worker`). scripts/demo.sh starts one beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker beats for the export it runs; an export whose beat is older than the lease lost
+# its worker (killed, machine down) and runs again, at most EXPORT_MAX_ATTEMPTS times
+# (apps/exports/recovery.py). `manage.py exports_prune --days N` (cron) drops old jobs.
+EXPORT_HEARTBEAT_SECONDS = env_int("EXPORT_HEARTBEAT_SECONDS", 10)
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 60)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
 
 # Review notifications go out by e-mail as well as in the app, through Django 6.1's
 # MAILERS. Default: printed to the console (the demo). A deployment sets

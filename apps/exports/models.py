@@ -38,6 +38,12 @@ class ExportJob(models.Model):
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Crash recovery (apps/exports/recovery.py): the worker running the job beats while it
+    # runs; a running job whose beat stops is queued again, up to MAX_ATTEMPTS runs.
+    task_id = models.UUIDField("任务编号", null=True, blank=True, editable=False)
+    worker_id = models.CharField("执行进程", max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField("已运行次数", default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

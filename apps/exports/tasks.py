@@ -1,8 +1,13 @@
-"""Background exports, run by a worker (`manage.py db_worker`) of Django's tasks framework."""
+"""Background exports, run by a worker (`manage.py db_worker`) of Django's tasks framework.
+
+A job records the worker running it; that worker beats for it, and a job whose worker
+died is run again or failed (apps/exports/recovery.py).
+"""
 
 import logging
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
@@ -12,16 +17,27 @@ from apps.exports.selectors import unit_projects_for_export
 logger = logging.getLogger(__name__)
 
 
-@task
-def run_export(job_id: str) -> None:
-    job = ExportJob.objects.select_related("unit", "budget_year").get(pk=job_id)
-    projects = unit_projects_for_export(job.unit, job.budget_year)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, total=len(projects), done=0
+@task(takes_context=True)
+def run_export(context, job_id: str) -> None:
+    worker_id = context.task_result.worker_ids[-1] if context.task_result.worker_ids else ""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).update(
+        status=ExportJob.Status.RUNNING,
+        worker_id=worker_id,
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        task_id=context.task_result.id,
     )
+    if not claimed:  # finished or failed meanwhile (e.g. given up on): nothing to do
+        return
+    job = ExportJob.objects.select_related("unit", "budget_year").get(pk=job_id)
+    mine = ExportJob.objects.filter(pk=job.pk, worker_id=worker_id)
+    projects = unit_projects_for_export(job.unit, job.budget_year)
+    mine.update(total=len(projects), done=0)
 
     def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(done=done)
+        mine.update(done=done, heartbeat_at=timezone.now())
 
     try:
         if job.kind == ExportJob.Kind.UNIT_BOOK:
@@ -41,15 +57,23 @@ def run_export(job_id: str) -> None:
             extension = "xlsx"
     except Exception as exc:  # the job page must say it failed, whatever the cause
         logger.exception("export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        mine.update(
+            status=ExportJob.Status.FAILED,
+            error=f"导出时出错：{exc}"[:2000],
+            finished_at=timezone.now(),
         )
         return
     job.refresh_from_db()
+    if job.worker_id != worker_id:  # given to another worker meanwhile: its result counts
+        return
     what = "单位预算" if job.kind == ExportJob.Kind.UNIT_BOOK else "全部项目"
-    job.filename = f"{job.budget_year.year}-{job.unit.name}-{what}.{extension}"
-    job.file.save(f"{job.pk}.{extension}", ContentFile(content), save=False)
-    job.status = ExportJob.Status.DONE
-    job.done = job.total
-    job.finished_at = timezone.now()
-    job.save()
+    filename = f"{job.budget_year.year}-{job.unit.name}-{what}.{extension}"
+    name = job.file.field.generate_filename(job, f"{job.pk}.{extension}")
+    name = job.file.storage.save(name, ContentFile(content))
+    mine.update(
+        status=ExportJob.Status.DONE,
+        file=name,
+        filename=filename,
+        done=F("total"),
+        finished_at=timezone.now(),
+    )

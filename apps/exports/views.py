@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from apps.budgets.models import BudgetYear
 from apps.exports.layout import project_for_export
 from apps.exports.models import ExportJob
 from apps.exports.pdf import PdfFailed, PdfTooSlow, project_html, project_pdf_bounded
-from apps.exports.services import export_job_start
+from apps.exports.services import JobNotRetryable, export_job_retry, export_job_start
 from apps.projects.permissions import get_project_for_user, visible_units
 from apps.units.models import Unit
 
@@ -73,6 +74,18 @@ def _own_job(request, job_id) -> ExportJob:
 
 def job_detail(request, job_id):
     return render(request, "exports/job.html", {"job": _own_job(request, job_id)})
+
+
+@require_POST
+def job_retry(request, job_id):
+    job = _own_job(request, job_id)
+    try:
+        export_job_retry(job=job, actor=request.user)
+    except JobNotRetryable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新排队生成。")
+    return redirect("exports:job", job_id=job.pk)
 
 
 def job_status(request, job_id):
