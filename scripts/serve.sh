@@ -7,7 +7,9 @@
 #
 # Environment (see README, "Deploying on an intranet"):
 #   BIND (127.0.0.1:8000)   WEB_WORKERS (2 × cores + 1)   TASK_WORKERS (1)
-#   MIGRATE (1: run migrations first)   PYTHON (.venv/bin/python)
+#   MIGRATE (1: run migrations first)   PYTHON (.venv/bin/python)   WEB_TIMEOUT (60 s)
+#   ACCESS_LOG (- = stdout; each line ends with the time the request took, e.g. 41ms)
+#   FORWARDED_ALLOW_IPS (gunicorn's: addresses whose X-Forwarded-Proto gunicorn trusts)
 # Stops the workers when gunicorn stops (Ctrl+C or SIGTERM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +48,7 @@ done
   --graceful-timeout 30 \
   --max-requests 2000 --max-requests-jitter 200 \
   --access-logfile "${ACCESS_LOG:--}" \
+  --access-logformat '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms' \
   --error-logfile - &
 pids+=("$!")
 wait "${pids[-1]}"
