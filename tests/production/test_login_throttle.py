@@ -92,3 +92,25 @@ def test_force_login_of_the_test_suite_is_not_throttled(client, alice):
     for _ in range(LIMIT + 5):
         client.force_login(alice)
     assert client.get(reverse("projects:list")).status_code == 200
+
+
+def test_behind_a_proxy_each_client_address_counts_on_its_own(client, bob, settings):
+    """LOGIN_PROXY_COUNT=1: the address comes from X-Forwarded-For, so one person's typos
+    do not lock out everyone behind the same proxy."""
+    settings.LOGIN_PROXY_COUNT = 1
+
+    def via_proxy(c, username, password, client_address):
+        return c.post(
+            reverse("login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    for i in range(LIMIT):
+        via_proxy(client, f"typo{i}", "wrong", "10.0.5.1")
+    assert via_proxy(Client(), "typo0", "x", "10.0.5.1").status_code == 429
+    assert via_proxy(Client(), bob.username, factories.PASSWORD, "10.0.5.2").status_code == 302
+    # An address planted in front by the client changes nothing: the proxy's entry counts.
+    planted = via_proxy(Client(), "typo1", "x", "1.2.3.4, 10.0.5.1")
+    assert planted.status_code == 429
