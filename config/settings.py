@@ -158,6 +158,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 EXPORT_HEARTBEAT_SECONDS = env_int("EXPORT_HEARTBEAT_SECONDS", 10)
 EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 60)
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
+# A unit PDF of more projects than this is split into chunks that several workers render
+# at once (apps/exports/fanout.py).
+EXPORT_CHUNK_PROJECTS = env_int("EXPORT_CHUNK_PROJECTS", 20)
 
 # Review notifications go out by e-mail as well as in the app, through Django 6.1's
 # MAILERS. Default: printed to the console (the demo). A deployment sets

@@ -135,14 +135,8 @@ def project_pdf_bounded(project: Project) -> bytes:
 UNIT_PDF_CHUNK = 6
 
 
-def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF.
-
-    Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
-    project) and reported to ``progress``; chunks of projects are written out and joined.
-    """
-    from pypdf import PdfWriter
-
+def summary_pdf(unit, budget_year, projects) -> bytes:
+    """The unit's summary sheet (project, 当年预算, 金额合计, state, findings)."""
     summary = render_to_string(
         "exports/summary.html",
         {
@@ -150,8 +144,18 @@ def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lamb
             "exported_at": timezone.now(),
         },
     )
+    return weasy_html(summary).write_pdf()
+
+
+def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
+    """Every project's three sheets, one after the other, as one PDF.
+
+    Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
+    project) and reported to ``progress``; chunks of projects are written out and joined.
+    """
+    from pypdf import PdfWriter
+
     writer = PdfWriter()
-    writer.append(BytesIO(weasy_html(summary).write_pdf()))
     done = 0
     for chunk in batched(projects, UNIT_PDF_CHUNK):
         documents = []
@@ -165,3 +169,19 @@ def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lamb
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(BytesIO(part))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
+    """The summary sheet, then every project's three sheets, as one PDF."""
+    return join_pdfs([summary_pdf(unit, budget_year, projects), projects_pdf(projects, progress)])

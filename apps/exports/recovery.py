@@ -85,12 +85,14 @@ def export_jobs_recover(*, now=None) -> dict[str, int]:
                 export_job_requeue(job=job)
                 counts["requeued"] += 1
             else:
+                error = GAVE_UP.format(attempts=job.attempts - 1)
                 ExportJob.objects.filter(pk=job.pk).update(
-                    status=ExportJob.Status.FAILED,
-                    error=GAVE_UP.format(attempts=job.attempts - 1),
-                    finished_at=now,
-                    worker_id="",
+                    status=ExportJob.Status.FAILED, error=error, finished_at=now, worker_id=""
                 )
+                if job.parent_id:
+                    from apps.exports.fanout import chunk_failed
+
+                    chunk_failed(chunk=job, error=error)
                 counts["failed"] += 1
     return counts
 
@@ -103,7 +105,10 @@ def export_jobs_prune(*, days: int, now=None) -> int:
         finished_at__lt=now - timedelta(days=days),
     )
     count = 0
-    for job in old.iterator():
+    for job in old.filter(parent=None).iterator():
+        from apps.exports.fanout import chunks_delete
+
+        chunks_delete(job=job)
         if job.file:
             job.file.delete(save=False)
         job.delete()

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from apps.exports.fanout import chunks_delete
 from apps.exports.models import ExportJob
 from apps.exports.recovery import export_job_requeue
 from apps.exports.tasks import run_export
@@ -29,8 +30,11 @@ def export_job_retry(*, job: ExportJob, actor) -> ExportJob:
         raise JobNotRetryable("只能重试自己的导出。")
     if job.status != ExportJob.Status.FAILED:
         raise JobNotRetryable("只有失败的导出可以重试。")
+    if job.parent_id:
+        raise JobNotRetryable("这是一个导出的一部分，请重试整个导出。")
     if job.file:
         job.file.delete(save=False)
+    chunks_delete(job=job)
     ExportJob.objects.filter(pk=job.pk).update(attempts=0, file="", filename="")
     export_job_requeue(job=job)
     job.refresh_from_db()

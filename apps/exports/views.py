@@ -73,7 +73,9 @@ def _own_job(request, job_id) -> ExportJob:
 
 
 def job_detail(request, job_id):
-    return render(request, "exports/job.html", {"job": _own_job(request, job_id)})
+    job = _own_job(request, job_id)
+    job.refresh_progress()
+    return render(request, "exports/job.html", {"job": job})
 
 
 @require_POST
@@ -90,6 +92,7 @@ def job_retry(request, job_id):
 
 def job_status(request, job_id):
     job = _own_job(request, job_id)
+    job.refresh_progress()
     return JsonResponse(
         {
             "status": job.status,
@@ -113,5 +116,7 @@ def job_download(request, job_id):
 
 
 def job_list(request):
-    jobs = ExportJob.objects.filter(user=request.user).select_related("unit", "budget_year")[:50]
+    jobs = ExportJob.objects.filter(user=request.user, parent=None).select_related(
+        "unit", "budget_year"
+    )[:50]
     return render(request, "exports/jobs.html", {"jobs": jobs})
