@@ -259,14 +259,21 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_ticks(pids: list[int]) -> dict[int, int]:
+    ticks = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime + stime
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
         except (OSError, IndexError, ValueError):
             pass
+    return ticks
+
+
+def cpu_between(before: dict[int, int], after: dict[int, int]) -> float:
+    """CPU seconds spent between two snapshots by the processes alive at the end (a process
+    that started meanwhile counts from zero; one that ended is lost: an undercount)."""
+    total = sum(t - before.get(pid, 0) for pid, t in after.items() if t >= before.get(pid, 0))
     return total / CLK_TCK
 
 
@@ -392,16 +399,14 @@ class Phase:
 
 def measured(server: Server, db_name: str, phase: Phase, run) -> Phase:
     """Run ``run()`` and attach the server's times and the CPU spent per side."""
-    web, pg = server.worker_pids(), postgres_pids(db_name)
     offset = server.log_offset()
-    web0, pg0, me0 = cpu_seconds(web), cpu_seconds(pg), time.process_time()
+    web0, pg0 = cpu_ticks(server.worker_pids()), cpu_ticks(postgres_pids(db_name))
+    me0 = time.process_time()
     started = time.monotonic()
     run()
     phase.seconds = time.monotonic() - started
-    web = sorted(set(web) | set(server.worker_pids()))
-    pg = sorted(set(pg) | set(postgres_pids(db_name)))
-    phase.cpu_web = cpu_seconds(web) - web0
-    phase.cpu_pg = cpu_seconds(pg) - pg0
+    phase.cpu_web = cpu_between(web0, cpu_ticks(server.worker_pids()))
+    phase.cpu_pg = cpu_between(pg0, cpu_ticks(postgres_pids(db_name)))
     phase.cpu_client = time.process_time() - me0
     phase.server_ms = server.server_ms(offset, server.log_offset())
     phase.load = os.getloadavg()
