@@ -39,3 +39,30 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+
+
+def env_origins(name: str) -> list[str]:
+    """A comma-separated list of origins, each scheme://host[:port] with no path."""
+    origins = env_list(name, [])
+    for origin in origins:
+        scheme, sep, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or "/" in rest:
+            raise ImproperlyConfigured(
+                f"{name}: {origin!r} is not an origin (write https://host or https://host:port)"
+            )
+    return origins
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """``HTTP_X_FORWARDED_PROTO=https`` → ("HTTP_X_FORWARDED_PROTO", "https")."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, sep, value = raw.partition("=")
+    header, value = header.strip(), value.strip()
+    if not sep or not value or not header.startswith("HTTP_") or not header.isupper():
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: write the request header as Django sees it and the value "
+            "that means HTTPS, e.g. HTTP_X_FORWARDED_PROTO=https"
+        )
+    return header, value

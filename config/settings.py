@@ -1,13 +1,22 @@
 """Settings. What varies per deployment comes from the environment (config/env.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from apps.core.tabular import SAFE_FORMATS
 from apps.sheets import limits
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_origins,
+    env_proxy_ssl_header,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,10 +56,13 @@ INSTALLED_APPS = [
     "apps.pages",
     "import_export",
     "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one: every answer carries the policy, error pages included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the UI is Chinese whatever language the browser asks for.
@@ -63,6 +75,8 @@ MIDDLEWARE = [
     "apps.accounts.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,9 +121,37 @@ else:
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "demo.sqlite3")),
         }
     }
+
+
+def database_timeouts() -> dict:
+    """libpq options so a database that hangs fails a request fast instead of holding it.
+
+    DB_CONNECT_TIMEOUT (s) bounds connecting, DB_STATEMENT_TIMEOUT (ms) each statement on
+    the server, DB_TCP_USER_TIMEOUT (ms) how long sent data may stay unacknowledged (a
+    network that drops packets on an open connection).
+    """
+    statement_ms = env_int("DB_STATEMENT_TIMEOUT", 30_000)
+    return {
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
+        "options": f"-c statement_timeout={statement_ms}",
+        "tcp_user_timeout": env_int("DB_TCP_USER_TIMEOUT", 30_000),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(database_timeouts())
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 # Django's four rules (their messages are in its zh-hans translation): not like the
 # username or name, at least PASSWORD_MIN_LENGTH characters, not a common password, not
 # only digits. They apply wherever a password is set: 修改密码 and the admin.
@@ -149,6 +191,15 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 # no extra service (the queue is a table), workers on any machine that reaches the
 # database (`manage.py db_worker`). scripts/demo.sh starts one beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker beats for the export it runs; an export whose beat is older than the lease lost
+# its worker (killed, machine down) and runs again, at most EXPORT_MAX_ATTEMPTS times
+# (apps/exports/recovery.py). `manage.py exports_prune --days N` (cron) drops old jobs.
+EXPORT_HEARTBEAT_SECONDS = env_int("EXPORT_HEARTBEAT_SECONDS", 10)
+EXPORT_LEASE_SECONDS = env_int("EXPORT_LEASE_SECONDS", 60)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
+# A unit PDF of more projects than this is split into chunks that several workers render
+# at once (apps/exports/fanout.py).
+EXPORT_CHUNK_PROJECTS = env_int("EXPORT_CHUNK_PROJECTS", 20)
 
 # Review notifications go out by e-mail as well as in the app, through Django 6.1's
 # MAILERS. Default: printed to the console (the demo). A deployment sets
@@ -172,7 +223,69 @@ if not SITE_URL:
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Outside DEBUG, static files are collected (scripts/serve.sh runs collectstatic) under
+# content-hashed names, compressed, and served by WhiteNoise with far-future caching.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# HTTPS. A deployment behind HTTPS declares it (HTTPS=1); the rest follows unless set
+# one by one. Behind a reverse proxy that ends TLS, SECURE_PROXY_SSL_HEADER names the
+# header the proxy sets (e.g. HTTP_X_FORWARDED_PROTO=https), else Django sees plain HTTP,
+# redirects for ever and refuses every POST's origin. CSRF_TRUSTED_ORIGINS lists the
+# origins users reach the site at when the proxy does not pass the Host header on.
+HTTPS = env_bool("HTTPS", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+
+# A single project's PDF is made inside the request, in a child process killed after
+# PDF_TIMEOUT seconds (apps/exports/pdf.py): a pathological text cannot hold a web worker.
+PDF_TIMEOUT = env_int("PDF_TIMEOUT", 20)
+
+# A strict Content-Security-Policy: scripts, styles, images only from the site's own
+# static files, no inline script or style anywhere (tests/test_production.py checks every
+# page type). Bootstrap's stylesheet draws its form icons as data: SVGs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user
+# name, or from one address, logins are refused for LOGIN_LOCKOUT_MINUTES; an
+# administrator unlocks at once under 基础数据管理 → Axes (delete the access attempts).
+# Behind a reverse proxy, LOGIN_PROXY_COUNT=1 reads the client address from
+# X-Forwarded-For (else every user would share the proxy's address).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_ip"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -199,5 +312,5 @@ LOGGING = {
 
 # Serve static files from the app folders directly when they have not been collected
 # (demo and tests); production runs collectstatic.
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG

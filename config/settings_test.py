@@ -16,7 +16,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SITE_URL", "http://testserver")
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import DATABASE_URL  # noqa: E402
+from config.settings import DATABASE_URL, database_timeouts  # noqa: E402
 
 PG_BIN_CANDIDATES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -102,6 +102,7 @@ if not DATABASE_URL:
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(_url)}
+    DATABASES["default"]["OPTIONS"] = database_timeouts()
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -25,13 +25,13 @@ from benchlib import cpu_model, pad, setup_django
 setup_django()
 
 import django
+from apps.core.reference import reference_load
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
-from apps.core.reference import reference_load
 from apps.units.models import Unit
 
 PAGES = [("通知 (light page)", "/reviews/notifications/"), ("项目列表", "/projects/")]

@@ -15,6 +15,7 @@ class ExportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
         RUNNING = "running", "生成中"
+        WAITING = "waiting", "分块生成中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
@@ -38,6 +39,25 @@ class ExportJob(models.Model):
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Crash recovery (apps/exports/recovery.py): the worker running the job beats while it
+    # runs; a running job whose beat stops is queued again, up to MAX_ATTEMPTS runs.
+    task_id = models.UUIDField("任务编号", null=True, blank=True, editable=False)
+    worker_id = models.CharField("执行进程", max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField("已运行次数", default=0, editable=False)
+    # Fan-out (apps/exports/fanout.py): a large unit PDF is split into chunks, jobs of their
+    # own that any worker renders; the last one done queues the parent again to join them.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属导出",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chunks",
+        editable=False,
+    )
+    index = models.PositiveIntegerField("分块序号", default=0, editable=False)
+    project_ids = models.JSONField("分块项目", default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -46,6 +66,11 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unit} · {self.budget_year}"
+
+    def refresh_progress(self) -> None:
+        """While its chunks run, a job's progress is theirs."""
+        if self.status == self.Status.WAITING:
+            self.done = self.chunks.aggregate(done=models.Sum("done"))["done"] or 0
 
     @property
     def percent(self) -> int:

@@ -2,12 +2,24 @@
 
 WeasyPrint is imported when a PDF is made, not at start-up (the import costs about a
 second). Chinese needs a CJK font on the machine (fonts-noto-cjk); see README.
+
+The print templates link their stylesheets from ``static/`` (the Content-Security-Policy
+allows no inline style); WeasyPrint reads them through ``StaticFetcher``, which serves
+static files from disk and fetches nothing else. A PDF made inside a web request runs in
+a child process under a hard time limit (``html_to_pdf_bounded``): one long unbroken
+text can take WeasyPrint minutes, and must not tie up a web worker.
 """
 
+import multiprocessing
+import os
 from collections.abc import Callable
 from io import BytesIO
 from itertools import batched
+from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -22,14 +34,99 @@ def project_html(project: Project) -> str:
     )
 
 
-def html_to_pdf(html: str) -> bytes:
+# The print templates' links (/static/…) resolve against this base; nothing is fetched
+# from the network.
+PRINT_BASE_URL = "https://print.invalid/"
+
+
+def _static_path(name: str) -> str | None:
+    if staticfiles_storage.exists(name):  # collected (production: hashed names)
+        return staticfiles_storage.path(name)
+    return finders.find(name)  # not collected (demo, tests)
+
+
+def static_fetcher():
+    """A WeasyPrint URL fetcher that reads the site's static files and nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    prefix = PRINT_BASE_URL.rstrip("/") + "/" + settings.STATIC_URL.strip("/") + "/"
+
+    class StaticFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(prefix):
+                raise ValueError(f"the print layout fetches only static files, not {url}")
+            name = unquote(urlsplit(url).path[len(urlsplit(prefix).path) :])
+            path = _static_path(name)
+            if path is None:
+                raise ValueError(f"no static file {name}")
+            with open(path, "rb") as handle:
+                body = handle.read()
+            content_type = "text/css; charset=utf-8" if name.endswith(".css") else None
+            headers = {"Content-Type": content_type} if content_type else {}
+            return URLFetcherResponse(url, body, headers)
+
+    return StaticFetcher(fail_on_errors=True)
+
+
+def weasy_html(html: str):
+    """A WeasyPrint document of one of the print templates, with its stylesheets."""
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=static_fetcher())
+
+
+def html_to_pdf(html: str) -> bytes:
+    return weasy_html(html).write_pdf()
+
+
+class PdfTooSlow(Exception):
+    """WeasyPrint did not finish within the time limit (e.g. a very long unbroken text)."""
+
+
+class PdfFailed(Exception):
+    """The child process rendering a PDF died without a result."""
+
+
+def _render_child(html: str, conn) -> None:
+    # In the forked child: render and hand the bytes back. Exits without the parent's
+    # clean-up (multiprocessing ends a child with os._exit); never touches the database.
+    try:
+        conn.send_bytes(html_to_pdf(html))
+    finally:
+        conn.close()
+
+
+def html_to_pdf_bounded(html: str, *, timeout: float | None = None) -> bytes:
+    """``html_to_pdf`` in a child process, killed after ``timeout`` seconds (PDF_TIMEOUT).
+
+    The child is forked, so it starts at once with everything already imported.
+    """
+    timeout = settings.PDF_TIMEOUT if timeout is None else timeout
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_render_child, args=(html, writer), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(timeout):
+            raise PdfTooSlow(f"PDF not made within {timeout} s")
+        return reader.recv_bytes()
+    except EOFError:
+        raise PdfFailed("the PDF process ended without a result") from None
+    finally:
+        if child.is_alive():
+            os.kill(child.pid, 9)
+        child.join()
+        reader.close()
 
 
 def project_pdf(project: Project) -> bytes:
     return html_to_pdf(project_html(project))
+
+
+def project_pdf_bounded(project: Project) -> bytes:
+    """A project's PDF for a web request: under the time limit (raises PdfTooSlow)."""
+    return html_to_pdf_bounded(project_html(project))
 
 
 # Projects laid out together before their pages are written out. Laid-out pages cost
@@ -38,15 +135,8 @@ def project_pdf(project: Project) -> bytes:
 UNIT_PDF_CHUNK = 6
 
 
-def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF.
-
-    Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
-    project) and reported to ``progress``; chunks of projects are written out and joined.
-    """
-    from pypdf import PdfWriter
-    from weasyprint import HTML
-
+def summary_pdf(unit, budget_year, projects) -> bytes:
+    """The unit's summary sheet (project, 当年预算, 金额合计, state, findings)."""
     summary = render_to_string(
         "exports/summary.html",
         {
@@ -54,13 +144,23 @@ def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lamb
             "exported_at": timezone.now(),
         },
     )
+    return weasy_html(summary).write_pdf()
+
+
+def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
+    """Every project's three sheets, one after the other, as one PDF.
+
+    Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
+    project) and reported to ``progress``; chunks of projects are written out and joined.
+    """
+    from pypdf import PdfWriter
+
     writer = PdfWriter()
-    writer.append(BytesIO(HTML(string=summary).write_pdf()))
     done = 0
     for chunk in batched(projects, UNIT_PDF_CHUNK):
         documents = []
         for project in chunk:
-            documents.append(HTML(string=project_html(project)).render())
+            documents.append(weasy_html(project_html(project)).render())
             done += 1
             progress(done)
         pages = [page for document in documents for page in document.pages]
@@ -69,3 +169,19 @@ def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lamb
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(BytesIO(part))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
+    """The summary sheet, then every project's three sheets, as one PDF."""
+    return join_pdfs([summary_pdf(unit, budget_year, projects), projects_pdf(projects, progress)])

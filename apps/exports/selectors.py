@@ -7,11 +7,14 @@ from apps.projects.models import Project
 from apps.projects.selectors import lines_total_subquery
 
 
-def unit_projects_for_export(unit, budget_year) -> list[Project]:
-    """Every project of a unit and year with all its rows, in a fixed number of queries."""
+def unit_projects_for_export(unit, budget_year, pks: list[int] | None = None) -> list[Project]:
+    """Every project of a unit and year (or those of ``pks``) with all its rows, in a fixed
+    number of queries."""
+    projects = Project.objects.filter(unit=unit, budget_year=budget_year)
+    if pks is not None:
+        projects = projects.filter(pk__in=pks)
     return list(
-        Project.objects.filter(unit=unit, budget_year=budget_year)
-        .select_related("unit", "budget_year")
+        projects.select_related("unit", "budget_year")
         .annotate(lines_total=lines_total_subquery())
         .prefetch_related(
             Prefetch(

@@ -1,55 +1,100 @@
-"""Background exports, run by a worker (`manage.py db_worker`) of Django's tasks framework."""
+"""Background exports, run by a worker (`manage.py db_worker`) of Django's tasks framework.
+
+A job records the worker running it; that worker beats for it, and a job whose worker
+died is run again or failed (apps/exports/recovery.py).
+"""
 
 import logging
 
-from django.core.files.base import ContentFile
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
+from apps.exports import fanout
 from apps.exports.models import ExportJob
 from apps.exports.selectors import unit_projects_for_export
 
 logger = logging.getLogger(__name__)
 
 
-@task
-def run_export(job_id: str) -> None:
-    job = ExportJob.objects.select_related("unit", "budget_year").get(pk=job_id)
-    projects = unit_projects_for_export(job.unit, job.budget_year)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, total=len(projects), done=0
+@task(takes_context=True)
+def run_export(context, job_id: str) -> None:
+    worker_id = context.task_result.worker_ids[-1] if context.task_result.worker_ids else ""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).update(
+        status=ExportJob.Status.RUNNING,
+        worker_id=worker_id,
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        task_id=context.task_result.id,
     )
-
-    def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(done=done)
-
+    if not claimed:  # finished or failed meanwhile (e.g. given up on): nothing to do
+        return
+    job = ExportJob.objects.select_related("unit", "budget_year").get(pk=job_id)
+    mine = ExportJob.objects.filter(pk=job.pk, worker_id=worker_id)
     try:
-        if job.kind == ExportJob.Kind.UNIT_BOOK:
-            from apps.unit_budgets.exports import book_pdf
-            from apps.unit_budgets.selectors import book_for
-
-            book = book_for(job.unit, job.budget_year)
-            content, extension = book_pdf(book, progress), "pdf"
-        elif job.kind == ExportJob.Kind.UNIT_PDF:
-            from apps.exports.pdf import unit_pdf
-
-            content, extension = unit_pdf(job.unit, job.budget_year, projects, progress), "pdf"
-        else:
-            from apps.exports.xlsx import unit_workbook
-
-            content = unit_workbook(job.unit, job.budget_year, projects, progress)
-            extension = "xlsx"
+        result = _render(job, mine)
     except Exception as exc:  # the job page must say it failed, whatever the cause
         logger.exception("export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        error = f"导出时出错：{exc}"[:2000]
+        if mine.update(status=ExportJob.Status.FAILED, error=error, finished_at=timezone.now()):
+            if job.parent_id:
+                fanout.chunk_failed(chunk=job, error=error)
         return
+    if result is None:  # split into chunks, or waiting for them
+        return
+    content, extension = result
     job.refresh_from_db()
+    if job.worker_id != worker_id:  # given to another worker meanwhile: its result counts
+        return
     what = "单位预算" if job.kind == ExportJob.Kind.UNIT_BOOK else "全部项目"
-    job.filename = f"{job.budget_year.year}-{job.unit.name}-{what}.{extension}"
-    job.file.save(f"{job.pk}.{extension}", ContentFile(content), save=False)
-    job.status = ExportJob.Status.DONE
-    job.done = job.total
-    job.finished_at = timezone.now()
-    job.save()
+    part = f"-第{job.index + 1}部分" if job.parent_id else ""
+    done = mine.update(
+        status=ExportJob.Status.DONE,
+        file=fanout.save_file(job, content, extension),
+        filename=f"{job.budget_year.year}-{job.unit.name}-{what}{part}.{extension}",
+        done=F("total"),
+        finished_at=timezone.now(),
+    )
+    if done and job.parent_id:
+        fanout.chunk_finished(chunk=job)
+    elif done and job.chunks.exists():
+        fanout.chunk_files_drop(job=job)
+
+
+def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
+    projects = unit_projects_for_export(
+        job.unit, job.budget_year, job.project_ids if job.parent_id else None
+    )
+    mine.update(total=len(projects))
+
+    def progress(done: int) -> None:
+        mine.update(done=done, heartbeat_at=timezone.now())
+
+    if job.kind == ExportJob.Kind.UNIT_BOOK:
+        from apps.unit_budgets.exports import book_pdf
+        from apps.unit_budgets.selectors import book_for
+
+        return book_pdf(book_for(job.unit, job.budget_year), progress), "pdf"
+    if job.kind == ExportJob.Kind.UNIT_XLSX:
+        from apps.exports.xlsx import unit_workbook
+
+        return unit_workbook(job.unit, job.budget_year, projects, progress), "xlsx"
+
+    from apps.exports.pdf import projects_pdf, summary_pdf, unit_pdf
+
+    if job.parent_id:  # a chunk: its projects' pages only
+        return projects_pdf(projects, progress), "pdf"
+    if job.chunks.exists():  # queued again by the last chunk: join
+        joined = fanout.chunks_joined(
+            job=job, summary=summary_pdf(job.unit, job.budget_year, projects)
+        )
+        if joined is None:
+            mine.update(status=ExportJob.Status.WAITING, worker_id="", heartbeat_at=None)
+            return None
+        return joined, "pdf"
+    if fanout.should_split(job, len(projects)):
+        fanout.chunks_create(job=job, project_ids=[p.pk for p in projects])
+        return None
+    return unit_pdf(job.unit, job.budget_year, projects, progress), "pdf"

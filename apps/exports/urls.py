@@ -10,6 +10,7 @@ urlpatterns = [
     path("unit/", views.unit_export_start, name="unit_start"),
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
     path("jobs/<uuid:job_id>/status/", views.job_status, name="job_status"),
     path("jobs/<uuid:job_id>/download/", views.job_download, name="job_download"),
 ]

@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,8 +9,8 @@ from django.views.decorators.http import require_POST
 from apps.budgets.models import BudgetYear
 from apps.exports.layout import project_for_export
 from apps.exports.models import ExportJob
-from apps.exports.pdf import project_html, project_pdf
-from apps.exports.services import export_job_start
+from apps.exports.pdf import PdfFailed, PdfTooSlow, project_html, project_pdf_bounded
+from apps.exports.services import JobNotRetryable, export_job_retry, export_job_start
 from apps.projects.permissions import get_project_for_user, visible_units
 from apps.units.models import Unit
 
@@ -34,7 +35,12 @@ def project_print(request, pk):
 def project_export_pdf(request, pk):
     project = project_for_export(get_project_for_user(request.user, pk).pk)
     filename = f"{project.budget_year.year}-{project.unit.name}-{project.name}.pdf"
-    return _attachment(project_pdf(project), "application/pdf", filename)
+    try:
+        content = project_pdf_bounded(project)
+    except (PdfTooSlow, PdfFailed) as exc:
+        context = {"project": project, "too_slow": isinstance(exc, PdfTooSlow)}
+        return render(request, "exports/pdf_refused.html", context, status=503)
+    return _attachment(content, "application/pdf", filename)
 
 
 def project_export_xlsx(request, pk):
@@ -67,11 +73,26 @@ def _own_job(request, job_id) -> ExportJob:
 
 
 def job_detail(request, job_id):
-    return render(request, "exports/job.html", {"job": _own_job(request, job_id)})
+    job = _own_job(request, job_id)
+    job.refresh_progress()
+    return render(request, "exports/job.html", {"job": job})
+
+
+@require_POST
+def job_retry(request, job_id):
+    job = _own_job(request, job_id)
+    try:
+        export_job_retry(job=job, actor=request.user)
+    except JobNotRetryable as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新排队生成。")
+    return redirect("exports:job", job_id=job.pk)
 
 
 def job_status(request, job_id):
     job = _own_job(request, job_id)
+    job.refresh_progress()
     return JsonResponse(
         {
             "status": job.status,
@@ -95,5 +116,7 @@ def job_download(request, job_id):
 
 
 def job_list(request):
-    jobs = ExportJob.objects.filter(user=request.user).select_related("unit", "budget_year")[:50]
+    jobs = ExportJob.objects.filter(user=request.user, parent=None).select_related(
+        "unit", "budget_year"
+    )[:50]
     return render(request, "exports/jobs.html", {"jobs": jobs})

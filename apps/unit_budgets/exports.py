@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.exports.layout import project_for_export
-from apps.exports.pdf import UNIT_PDF_CHUNK, html_to_pdf, project_html
+from apps.exports.pdf import UNIT_PDF_CHUNK, html_to_pdf, project_html, weasy_html
 from apps.unit_budgets.explanation import TERMS, Explanation
 from apps.unit_budgets.layout import SHEET_TITLES, book_layouts
 from apps.unit_budgets.selectors import Book
@@ -91,13 +91,12 @@ def book_pdf(book: Book, progress=None) -> bytes:
     memory of a book with many projects.
     """
     from pypdf import PdfWriter
-    from weasyprint import HTML
 
     writer = PdfWriter()
     writer.append(BytesIO(html_to_pdf(book_html(book))))
     done = 0
     for chunk in batched(book.projects, UNIT_PDF_CHUNK):
-        documents = [HTML(string=project_html(project_for_export(p.pk))).render() for p in chunk]
+        documents = [weasy_html(project_html(project_for_export(p.pk))).render() for p in chunk]
         pages = [page for document in documents for page in document.pages]
         writer.append(BytesIO(documents[0].copy(pages).write_pdf()))
         del documents, pages

@@ -1,6 +1,13 @@
 // The overview's charts, drawn from the same figures the tables beside them print.
 (function () {
   "use strict";
+  // Sizes the server computed, set here (no inline styles: the page's CSP forbids them).
+  document.querySelectorAll("[data-width]").forEach((el) => {
+    el.style.width = el.dataset.width + "%";
+  });
+  document.querySelectorAll(".chart-box[data-height]").forEach((el) => {
+    el.style.height = Math.min(900, Math.max(220, Number(el.dataset.height))) + "px";
+  });
   const source = document.getElementById("dashboard-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);

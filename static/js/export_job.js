@@ -22,6 +22,7 @@
         const error = document.getElementById("job-error");
         error.textContent = `导出失败：${job.error}`;
         error.hidden = false;
+        document.getElementById("job-retry").hidden = false;
         return;
       }
     } catch (err) {
