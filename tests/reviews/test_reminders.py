@@ -114,7 +114,7 @@ def test_reminder_notice_opens_the_unsubmitted_list(
     client.force_login(alice)
     page = client.get(reverse("reviews:notifications")).content.decode()
     assert "截止提醒" in page
-    response = client.get(reverse("reviews:notification", args=[notice.pk]))
+    response = client.post(reverse("reviews:notification", args=[notice.pk]))
     assert response["Location"] == reverse("projects:list") + "?status=draft"
     notice.refresh_from_db()
     assert notice.read_at is not None
