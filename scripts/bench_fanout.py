@@ -28,11 +28,11 @@ from benchlib import ROOT, analyze, cpu_model, pad, progress, setup_django
 setup_django()
 
 import django
-from apps.core.reference import reference_load
 from django.db import connection
 
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
+from apps.budgets.reference import reference_load
 from apps.exports.models import ExportJob
 from apps.exports.services import export_job_start
 from apps.units.models import Unit

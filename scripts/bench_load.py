@@ -61,7 +61,6 @@ from benchlib import ROOT, analyze, cpu_model, pad, progress, setup_django
 setup_django()
 
 import django
-from apps.core.reference import reference_load
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -71,6 +70,7 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import BudgetYear
+from apps.budgets.reference import reference_load
 from apps.projects.models import Project
 from apps.units.models import Unit
 from tests import factories

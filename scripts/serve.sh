@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 export DEBUG=0
+# gunicorn's fixed set of workers reuses connections (see README, CONN_MAX_AGE).
+export CONN_MAX_AGE="${CONN_MAX_AGE:-60}"
 : "${SECRET_KEY:?SECRET_KEY must be set (a long random string)}"
 : "${SITE_URL:?SITE_URL must be set (the address users open, e.g. https://jx.example.gov.cn)}"
 BIND="${BIND:-127.0.0.1:8000}"
