@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Reads an oversized post before the CSRF check's process_view would (apps/core/limits.py).
+    # Reads an oversized post before the CSRF check's process_view would (apps/sheets/limits.py).
     "apps.pages.middleware.OversizedPostMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "apps.accounts.middleware.SessionIdleMiddleware",
@@ -297,7 +297,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Only CSV and XLSX, written so that no cell becomes a live formula (apps/core/tabular.py).
 IMPORT_EXPORT_FORMATS = SAFE_FORMATS
 
-# What a sheet page posts at the row limits of apps/core/limits.py (1,000 indicators and
+# What a sheet page posts at the row limits of apps/sheets/limits.py (1,000 indicators and
 # 500 budget lines on one page), with a margin: a project that was saved can be saved
 # again. Beyond, apps.pages.middleware answers in Chinese.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = limits.MAX_POST_FIELDS

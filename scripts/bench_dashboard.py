@@ -32,7 +32,6 @@ from benchlib import analyze, cpu_model, pad, progress, setup_django
 setup_django()
 
 import django
-from apps.core.reference import reference_load
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -42,6 +41,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
+from apps.budgets.reference import reference_load
 from apps.projects.models import Project
 from apps.reviews.models import FilingRound, ReviewEvent
 from apps.units.models import Unit

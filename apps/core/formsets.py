@@ -165,7 +165,7 @@ class RowsManagementForm(ManagementForm):
 class SheetRowFormSet(BaseModelFormSet):
     """The rows of one sheet table, kept in the order the page shows them."""
 
-    # max_num comes from apps/core/limits.py; the finding names the table.
+    # max_num comes from apps/sheets/limits.py; the finding names the table.
     default_error_messages = {
         "too_many_forms": "本表最多 %(num)d 行，请删去多余的行后再保存（本页内容均已保留）。"
     }
