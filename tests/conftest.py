@@ -66,3 +66,14 @@ def project(alice):
 def client_a(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_form_version_settings():
+    """FormVersion settings are cached per process (apps/budgets/models.py); a test's
+    rolled-back change must not reach the next test through that cache."""
+    from apps.budgets.models import _CACHE
+
+    _CACHE.clear()
+    yield
+    _CACHE.clear()
