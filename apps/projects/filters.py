@@ -98,9 +98,7 @@ class ProjectFilter(django_filters.FilterSet):
             form.fields["status"].choices = [("", "全部状态")] + list(Status.choices)
         for name, field in form.fields.items():
             if isinstance(field.widget, forms.Select):
-                field.widget.attrs.update(
-                    {"class": "form-select-sm", "onchange": "this.form.submit()"}
-                )
+                field.widget.attrs.update({"class": "form-select-sm", "data-autosubmit": ""})
             elif name == "q":
                 field.widget.attrs.update({"class": "form-control-sm"})
         form.helper = _InlineHelper()

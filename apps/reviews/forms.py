@@ -170,7 +170,7 @@ class DashboardForm(forms.Form):
         self.fields["unit"].queryset = units
         for f in self.fields.values():
             f.widget.attrs.update(
-                {"class": "form-select-sm", "aria-label": f.label, "onchange": "this.form.submit()"}
+                {"class": "form-select-sm", "aria-label": f.label, "data-autosubmit": ""}
             )
         self.helper = FormHelper()
         self.helper.form_method = "get"

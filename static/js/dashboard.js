@@ -1,10 +1,8 @@
 // The overview's charts, drawn from the same figures the tables beside them print.
 (function () {
   "use strict";
-  // Sizes the server computed, set here (no inline styles: the page's CSP forbids them).
-  document.querySelectorAll("[data-width]").forEach((el) => {
-    el.style.width = el.dataset.width + "%";
-  });
+  // Chart heights the server computed (no inline styles: the CSP forbids them; the
+  // progress bars' data-width is set by app.js).
   document.querySelectorAll(".chart-box[data-height]").forEach((el) => {
     el.style.height = Math.min(900, Math.max(220, Number(el.dataset.height))) + "px";
   });

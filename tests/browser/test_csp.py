@@ -15,7 +15,11 @@ def test_no_csp_violation_on_the_sheet_list_and_print_pages(logged_in_page, live
     violations = []
     page.on(
         "console",
-        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+        lambda msg: (
+            violations.append(f"{msg.text} @ {msg.location}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
     )
     page.goto(f"{live_server.url}/projects/{project.pk}/sheets/goals/")
     page.fill("#id_line-0-detail", "明细一")
@@ -28,8 +32,8 @@ def test_no_csp_violation_on_the_sheet_list_and_print_pages(logged_in_page, live
     )
     assert 0.10 < width < 0.18
     page.goto(f"{live_server.url}/projects/")
-    page.select_option("select[name=year]", "2020")  # submits through static/js/app.js
-    page.wait_for_url("**/projects/?year=2020*")
+    page.select_option("#list-filter select[name=year]", "2020")  # submits (static/js/app.js)
+    page.wait_for_url("**/projects/?*year=2020*")
     page.goto(f"{live_server.url}/exports/projects/{project.pk}/print/")
     col = page.evaluate("() => getComputedStyle(document.querySelector('col')).width")
     assert col != "auto" and col != "0px"
