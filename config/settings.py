@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "apps.pages",
     "import_export",
     "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
-    "axes",
+    "apps.accounts.axes_app.AxesConfig",  # django-axes, named in Chinese
 ]
 
 MIDDLEWARE = [
