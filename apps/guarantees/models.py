@@ -1,5 +1,7 @@
 from django.db import models
 
+from apps.sheets.schema import ROW_TEXT_MAX
+
 
 class RuleDocument(models.Model):
     """A row of sheet 3 (制度保障): a rule document and the stages it guards."""
@@ -24,8 +26,8 @@ class RuleDocument(models.Model):
         related_name="rule_documents",
     )
     category = models.CharField("制度保障", max_length=16, choices=Category.choices)
-    title = models.TextField("文件名称", blank=True)
-    measures = models.TextField("具体措施", blank=True)
+    title = models.TextField("文件名称", blank=True, max_length=ROW_TEXT_MAX)
+    measures = models.TextField("具体措施", blank=True, max_length=ROW_TEXT_MAX)
     stage_planning = models.BooleanField("立项和计划阶段", default=False)
     stage_implementation = models.BooleanField("实施阶段", default=False)
     stage_closing = models.BooleanField("收尾和完成阶段", default=False)

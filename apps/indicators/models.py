@@ -1,13 +1,15 @@
 from django.db import models
 from django.db.models import Q
 
+from apps.sheets.schema import ROW_TEXT_MAX
+
 
 class Taxonomy(models.Model):
     """A set of level-1/level-2 indicator names a budget year files against."""
 
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100, unique=True)
-    description = models.TextField("说明", blank=True)
+    description = models.TextField("说明", blank=True, max_length=ROW_TEXT_MAX)
 
     class Meta:
         ordering = ["code"]
@@ -125,11 +127,11 @@ class Indicator(models.Model):
     target_value = models.CharField("指标值", max_length=200, blank=True)
     measure_unit = models.CharField("度量单位", max_length=20, blank=True)
     weight = models.DecimalField("分值", max_digits=6, decimal_places=2, null=True, blank=True)
-    explanation = models.TextField("指标解释", blank=True)
-    value_basis = models.TextField("指标值设定依据", blank=True)
-    scoring = models.TextField("评(扣)分标准", blank=True)
+    explanation = models.TextField("指标解释", blank=True, max_length=ROW_TEXT_MAX)
+    value_basis = models.TextField("指标值设定依据", blank=True, max_length=ROW_TEXT_MAX)
+    scoring = models.TextField("评(扣)分标准", blank=True, max_length=ROW_TEXT_MAX)
     data_source = models.CharField("数据来源", max_length=200, blank=True)
-    remark = models.TextField("备注", blank=True)
+    remark = models.TextField("备注", blank=True, max_length=ROW_TEXT_MAX)
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.sheets import schema
+from apps.sheets.schema import LONG_TEXT_MAX
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 
@@ -63,10 +64,10 @@ class Project(models.Model):
     phone = models.CharField("联系电话", max_length=50, blank=True)
     start_date = models.DateField("起始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
-    overview = models.TextField("项目概况", blank=True)
-    basis = models.TextField("立项依据", blank=True)
-    necessity = models.TextField("必要性", blank=True)
-    feasibility = models.TextField("可行性", blank=True)
+    overview = models.TextField("项目概况", blank=True, max_length=LONG_TEXT_MAX)
+    basis = models.TextField("立项依据", blank=True, max_length=LONG_TEXT_MAX)
+    necessity = models.TextField("必要性", blank=True, max_length=LONG_TEXT_MAX)
+    feasibility = models.TextField("可行性", blank=True, max_length=LONG_TEXT_MAX)
     total_budget = models.DecimalField("项目总预算", **MONEY)
     current_budget = models.DecimalField("当年预算", **MONEY)
     fiscal_total = models.DecimalField("财政拨款", **MONEY)
@@ -74,16 +75,20 @@ class Project(models.Model):
     fiscal_local = models.DecimalField("本级财政安排", **MONEY)
     fiscal_lower = models.DecimalField("下级财政配套", **MONEY)
     other_funds = models.DecimalField("其他资金", **MONEY)
-    resources = models.TextField("项目相关资源投入和制度建设情况", blank=True)
-    overall_goal = models.TextField("项目总目标", blank=True)
-    annual_goal = models.TextField("年度绩效目标", blank=True)
-    other_issues = models.TextField("需要说明的其他问题", blank=True)
+    resources = models.TextField(
+        "项目相关资源投入和制度建设情况", blank=True, max_length=LONG_TEXT_MAX
+    )
+    overall_goal = models.TextField("项目总目标", blank=True, max_length=LONG_TEXT_MAX)
+    annual_goal = models.TextField("年度绩效目标", blank=True, max_length=LONG_TEXT_MAX)
+    other_issues = models.TextField("需要说明的其他问题", blank=True, max_length=LONG_TEXT_MAX)
     unit_head_name = models.CharField("填报单位负责人", max_length=50, blank=True)
     filler_name = models.CharField("填报人", max_length=50, blank=True)
     filing_date = models.DateField("填报日期", null=True, blank=True)
 
     # Sheet 2 — 绩效目标 (the indicator tree and budget lines are rows of their own)
-    composition = models.TextField("主体活动(作业、任务)和对应产出的详细描述", blank=True)
+    composition = models.TextField(
+        "主体活动(作业、任务)和对应产出的详细描述", blank=True, max_length=LONG_TEXT_MAX
+    )
     total_source = models.CharField(
         "金额合计来源", max_length=16, choices=TotalSource.choices, default=TotalSource.COMPUTED
     )

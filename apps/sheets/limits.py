@@ -28,8 +28,8 @@ class Table:
 
 # A CJK character is 3 bytes of UTF-8 and 9 once urlencoded (%E6%95%99).
 _URLENCODED_CJK = 9
-# Texts without a database bound (备注, 文件名称, 具体措施) are counted at this many characters.
-UNBOUNDED_TEXT_CHARS = 500
+# Long cells of a row (备注, 文件名称, 具体措施, 指标解释 …) keep at most this many characters.
+UNBOUNDED_TEXT_CHARS = schema.ROW_TEXT_MAX
 
 
 def _row_fields(table: schema.Table) -> int:
@@ -67,8 +67,8 @@ TABLES = {table.key: table for table in (INDICATORS, LINES, DOCS)}
 # What a page posts beside its rows: the token, the revision, the sheet-1 fields (the
 # longest page), four management fields and ROWS per table.
 PAGE_FIELDS = 100
-# Long texts of sheet 1 (项目概况, 依据, 总目标, …), generously.
-PAGE_BYTES = 200_000
+# Long texts of sheet 1 (项目概况, 依据, 总目标, …: ten of them at their maximum) and the rest.
+PAGE_BYTES = 10 * schema.LONG_TEXT_MAX * _URLENCODED_CJK + 50_000
 # A page a little over its row limits still reaches the sheet view, which keeps the input
 # and says in Chinese which table has too many rows, instead of Django's bare 400.
 OVER_LIMIT_MARGIN = 1.2

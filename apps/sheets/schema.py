@@ -40,6 +40,11 @@ ALL = (MINHANG_2018, NATIONAL_2021)
 ONLY_2018 = (MINHANG_2018,)
 ONLY_2021 = (NATIONAL_2021,)
 DEFAULT_VERSION = MINHANG_2018
+# The longest text a paragraph field keeps (项目概况, 依据, 总目标 …; the seeds' longest is
+# under 1,000) and a long cell of a row (备注, 文件名称, 具体措施, 指标解释 …): the pages, the
+# import and the PDF all stay bounded (WeasyPrint takes ~24 s on one 30,000-character text).
+LONG_TEXT_MAX = 10_000
+ROW_TEXT_MAX = 1_000
 
 # How a value is typed, kept and shown:
 #   text   one line (the ends are stripped on import)      long  paragraphs, kept as typed

@@ -303,3 +303,20 @@ def test_a_workbook_over_the_row_limits_is_refused_at_its_table(alice):
         if i["severity"] == "error"
     ]
     assert any("项目构成分解最多 500 行，现有 502 行" in m for m in errors), errors
+
+
+def test_a_30000_character_paragraph_is_refused_at_its_cell_and_on_the_page(alice, client_a):
+    batch = preview(alice, official_workbook(official_spec(overview="字" * 30_000)))
+    assert batch.status == ImportBatch.Status.BLOCKED
+    (error,) = [i for p in batch.plan["projects"] for i in p["issues"] if i["severity"] == "error"]
+    assert "内容有 30000 个字，超过上限 10000 个字" in error["message"]
+    project = factories.ready_project(unit=alice.unit)
+    url = reverse("projects:sheet", args=[project.pk, "overview"])
+    from tests.formdata import form_data
+
+    data = form_data(client_a.get(url).content.decode())
+    data["overview"] = "字" * 30_000
+    page = client_a.post(url, data).content.decode()
+    assert "确保该变量包含不超过 10000 字符" in page  # Django's own message, in Chinese
+    project.refresh_from_db()
+    assert project.overview == "项目概况。"  # nothing saved, nothing cut

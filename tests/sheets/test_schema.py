@@ -58,3 +58,18 @@ def test_every_item_has_a_known_kind_and_a_version():
     for item in (*schema.fields(), *(c for t in schema.TABLES for c in t.columns)):
         assert item.kind in schema.KINDS, item
         assert item.versions and set(item.versions) <= set(schema.ALL), item
+
+
+def test_every_text_the_sheets_keep_is_bounded():
+    """No declared text without a maximum length: the page, the import and the PDF stay
+    bounded (a 30,000-character paragraph is refused at its field, not rendered for 24 s)."""
+    for model, names in (
+        ("projects.Project", [i.name for i in schema.fields() if i.kind in ("text", "long")]),
+        *[
+            (t.model, [c.name for c in t.columns if c.kind in ("text", "long")])
+            for t in schema.TABLES
+        ],
+    ):
+        for name in names:
+            limit = schema.model_field(model, name).max_length
+            assert limit and limit <= schema.LONG_TEXT_MAX, f"{model}.{name}"
