@@ -11,6 +11,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=zh-CN",  # as the users' browsers are set
 ]
 
 
@@ -18,6 +19,11 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args):
     # Debian's Chromium; Playwright's own browser download is not available here.
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN"}
 
 
 @pytest.fixture
