@@ -71,7 +71,11 @@ def proposal_create(*, indicator, tier: str, actor, remark: str = "") -> Proposa
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("indicator").get(pk=proposal.pk)
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("indicator")
+        .get(pk=proposal.pk)
+    )
 
 
 @transaction.atomic

@@ -8,8 +8,6 @@ urlpatterns = [
     path("new/", views.entry_create, name="create"),
     path("<int:pk>/", views.entry_detail, name="detail"),
     path("<int:pk>/edit/", views.entry_edit, name="edit"),
-    path("suggest/<int:project_pk>/", views.suggest, name="suggest"),
-    path("propose/<int:project_pk>/", views.propose, name="propose"),
     path("proposals/", views.proposal_list, name="proposals"),
     path(
         "proposals/<int:pk>/accept/", views.proposal_decide, {"decision": "accept"}, name="accept"

@@ -2,24 +2,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from apps.indicators.models import Indicator
 from apps.library import permissions as perms
 from apps.library.filters import LibraryFilter
-from apps.library.forms import DecisionForm, LibraryEntryForm, MandatedForm, ProposalForm
+from apps.library.forms import DecisionForm, LibraryEntryForm, MandatedForm
 from apps.library.models import Proposal
-from apps.library.selectors import suggestions
 from apps.library.services import (
     LibraryRefused,
     entry_save,
     mandated_delete,
     mandated_save,
     proposal_accept,
-    proposal_create,
     proposal_reject,
 )
-from apps.projects.permissions import can_edit, get_project_for_user
 
 PAGE_SIZE = 50
 
@@ -64,62 +60,6 @@ def entry_create(request):
 
 def entry_edit(request, pk):
     return _entry_form(request, perms.get_entry_for_user(request.user, pk))
-
-
-@require_GET
-def suggest(request, project_pk):
-    """The type-ahead of a 三级指标 cell: an HTML listbox fragment."""
-    project = get_project_for_user(request.user, project_pk)
-    if not can_edit(request.user, project)[0]:
-        raise Http404("不能修改该项目。")
-    try:
-        level2_id = int(request.GET.get("level2") or 0) or None
-    except ValueError:
-        level2_id = None
-    items = suggestions(project=project, q=request.GET.get("q", ""), level2_id=level2_id)
-    return render(
-        request,
-        "library/_suggestions.html",
-        {
-            "items": items,
-            "q": request.GET.get("q", ""),
-            "version": project.budget_year.form_version,
-        },
-    )
-
-
-def propose(request, project_pk):
-    """纳入指标库: a reviewer picks indicators of a filing to propose."""
-    project = get_project_for_user(request.user, project_pk)
-    allowed, reason = perms.can_propose(request.user)
-    if not allowed:
-        raise Http404(reason)
-    indicators = list(
-        Indicator.objects.filter(project=project, level2__isnull=False)
-        .exclude(name="")
-        .select_related("level2__level1")
-    )
-    form = ProposalForm(request.POST or None, indicators=indicators)
-    if request.method == "POST" and form.is_valid():
-        chosen = [i for i in indicators if str(i.pk) in form.cleaned_data["indicators"]]
-        made, refused = 0, []
-        for indicator in chosen:
-            try:
-                proposal_create(
-                    indicator=indicator,
-                    tier=form.cleaned_data["tier"],
-                    actor=request.user,
-                    remark=form.cleaned_data["remark"],
-                )
-                made += 1
-            except LibraryRefused as exc:
-                refused.append(str(exc))
-        if made:
-            messages.success(request, f"已提议纳入指标库 {made} 个指标，等待维护方处理。")
-        for text in refused:
-            messages.warning(request, text)
-        return redirect("projects:detail", pk=project.pk)
-    return render(request, "library/propose.html", {"project": project, "form": form})
 
 
 def proposal_list(request):

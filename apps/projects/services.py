@@ -58,9 +58,13 @@ def project_refresh_findings(*, project: Project) -> list[Finding]:
 
 
 @transaction.atomic
-def project_create(*, unit: Unit, budget_year: BudgetYear, name: str, actor=None) -> Project:
+def project_create(
+    *, unit: Unit, budget_year: BudgetYear, name: str, category: str = "", actor=None
+) -> Project:
     """A new, empty project, with the 固化指标 that apply to it already in its tree."""
-    project = Project.objects.create(unit=unit, budget_year=budget_year, name=name.strip())
+    project = Project.objects.create(
+        unit=unit, budget_year=budget_year, name=name.strip(), category=category
+    )
     _mandated_rows_add(project)
     project_refresh_findings(project=project)
     history_record(project=project, actor=actor, source="新建")

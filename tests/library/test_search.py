@@ -90,7 +90,7 @@ def test_blank_and_long_queries(project, library):
 
 
 def test_the_fragment_view_scope(client, alice, bob, charlie, project, library):
-    url = reverse("library:suggest", args=[project.pk])
+    url = reverse("projects:library_suggest", args=[project.pk])
     client.force_login(alice)
     response = client.get(url, {"q": "满意"})
     assert response.status_code == 200
@@ -100,7 +100,10 @@ def test_the_fragment_view_scope(client, alice, bob, charlie, project, library):
         client.force_login(user)
         assert client.get(url, {"q": "满意"}).status_code == 404
     client.force_login(alice)
-    assert client.get(reverse("library:suggest", args=[999999]), {"q": "x"}).status_code == 404
+    assert (
+        client.get(reverse("projects:library_suggest", args=[999999]), {"q": "x"}).status_code
+        == 404
+    )
     assert client.get(url, {"q": "满意", "level2": "abc"}).status_code == 200
 
 
@@ -108,6 +111,6 @@ def test_the_fragment_costs_a_fixed_number_of_queries(
     client, alice, project, library, django_assert_max_num_queries
 ):
     client.force_login(alice)
-    url = reverse("library:suggest", args=[project.pk])
+    url = reverse("projects:library_suggest", args=[project.pk])
     with django_assert_max_num_queries(9):
         assert client.get(url, {"q": "培训"}).status_code == 200
