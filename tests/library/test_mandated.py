@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from apps.budgets.models import BudgetYear
-from apps.history.models import ProjectState
 from apps.checks.rules_mandated import weaker
+from apps.history.models import ProjectState
 from apps.library.models import Mandated
 from apps.projects.models import Project
 from apps.projects.selectors import project_findings
