@@ -8,7 +8,9 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from apps.indicators.models import Indicator
-from apps.library.models import LibraryIndicator, Mandated, Tier
+from apps.library import lookups  # noqa: F401  (registers name__ilike)
+from apps.library.models import LibraryIndicator, Mandated
+from apps.units.models import Unit
 
 SUGGEST_LIMIT = 8
 EARLIER_LIMIT = 5
@@ -27,9 +29,16 @@ def active(queryset: QuerySet[LibraryIndicator], on: date | None = None):
     )
 
 
-def for_unit(queryset: QuerySet[LibraryIndicator], unit_id: int):
-    """The union a unit's filers pick from: 共性 entries and its department's entries."""
-    return queryset.filter(Q(tier=Tier.COMMON) | Q(owner__children=unit_id) | Q(owner=unit_id))
+def for_unit(queryset: QuerySet[LibraryIndicator], unit_id: int, department_id=None):
+    """The union a unit's filers pick from: 共性 entries and its department's entries.
+    (No join through the department's units: that multiplies every department entry by
+    the department's units before the filter.)"""
+    if department_id is None:
+        department_id = Unit.objects.filter(pk=unit_id).values("parent_id")
+        owners = Q(owner_id=unit_id) | Q(owner_id__in=department_id)
+    else:
+        owners = Q(owner_id__in=[unit_id, department_id])
+    return queryset.filter(Q(owner__isnull=True) | owners)
 
 
 def library_links(*, taxonomy_id: int, unit_id: int, names: set[str]) -> dict:
@@ -83,8 +92,8 @@ def suggestions(*, project, q: str, level2_id: int | None = None) -> list[Sugges
         When(level2_id=level2_id, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     entries = (
-        active(for_unit(LibraryIndicator.objects, project.unit_id))
-        .filter(level2__level1__taxonomy_id=project.budget_year.taxonomy_id, name__icontains=q)
+        active(for_unit(LibraryIndicator.objects, project.unit_id, project.unit.parent_id))
+        .filter(level2__level1__taxonomy_id=project.budget_year.taxonomy_id, name__ilike=q)
         .select_related("level2__level1")
         .annotate(same=same, rank=rank)
         .order_by("same", "rank", "tier", "name")[:SUGGEST_LIMIT]
@@ -124,7 +133,7 @@ def _earlier(*, project, q: str, level2_id: int | None) -> list[Suggestion]:
         When(level2__name=level2_name, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     rows = (
-        Indicator.objects.filter(project__unit_id=project.unit_id, name__icontains=q)
+        Indicator.objects.filter(project__unit_id=project.unit_id, name__ilike=q)
         .exclude(project_id=project.pk)
         .annotate(same=same)
         .order_by("same", "-project__budget_year__year", "-project_id", "order")
@@ -188,7 +197,11 @@ def mandated_specs(*, budget_year_id: int, unit_id: int) -> tuple[MandatedSpec, 
     """The 固化指标 of a year that apply to a unit (finance's and its department's)."""
     rows = (
         Mandated.objects.filter(budget_year_id=budget_year_id)
-        .filter(Q(owner__isnull=True) | Q(owner__children=unit_id) | Q(owner=unit_id))
+        .filter(
+            Q(owner__isnull=True)
+            | Q(owner_id=unit_id)
+            | Q(owner_id__in=Unit.objects.filter(pk=unit_id).values("parent_id"))
+        )
         .select_related("owner")
         .order_by("level2__level1__order", "level2__order", "name", "id")
     )
