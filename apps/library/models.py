@@ -8,7 +8,8 @@ its units.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 
 from apps.core.choices import ProjectCategory
 from apps.indicators.models import Indicator, Level2
@@ -54,7 +55,7 @@ class LibraryIndicator(models.Model):
         "指标性质", max_length=16, choices=Indicator.Nature.choices, blank=True
     )
     comparator = models.CharField("计算符号", max_length=2, choices=Comparator.choices, blank=True)
-    typical_value = models.CharField("典型指标值", max_length=100, blank=True)
+    typical_value = models.CharField("典型指标值", max_length=200, blank=True)
     function_code = models.CharField("功能分类科目", max_length=20, blank=True)
     sector = models.CharField("行业/领域", max_length=50, blank=True)
     category = models.CharField(
@@ -63,7 +64,7 @@ class LibraryIndicator(models.Model):
     valid_from = models.DateField("启用日期", null=True, blank=True)
     valid_to = models.DateField("停用日期", null=True, blank=True)
     origin = models.CharField(
-        "来源", max_length=400, blank=True, help_text="纳入自哪个项目（单位 · 年度 · 项目名称）。"
+        "来源", max_length=500, blank=True, help_text="纳入自哪个项目（单位 · 年度 · 项目名称）。"
     )
     origin_indicator = models.ForeignKey(
         Indicator,
@@ -81,9 +82,11 @@ class LibraryIndicator(models.Model):
         verbose_name = "库指标"
         verbose_name_plural = "指标库"
         constraints = [
+            # owner NULL (共性) counts as one owner: Coalesce, as SQLite lacks NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["level2", "name", "owner"],
-                nulls_distinct=False,
+                "level2",
+                "name",
+                Coalesce("owner", Value(0)),
                 name="uniq_library_name_per_level_owner",
             ),
             models.CheckConstraint(
@@ -139,7 +142,7 @@ class Proposal(models.Model):
     name = models.CharField("三级指标", max_length=300)
     target = models.CharField("指标值", max_length=200, blank=True)
     remark = models.TextField("说明", blank=True, max_length=ROW_TEXT_MAX)
-    origin = models.CharField("来源", max_length=400)
+    origin = models.CharField("来源", max_length=500)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提议人", on_delete=models.PROTECT, related_name="+"
     )
@@ -230,8 +233,11 @@ class Mandated(models.Model):
         verbose_name_plural = "固化指标"
         constraints = [
             models.UniqueConstraint(
-                fields=["budget_year", "owner", "category", "level2", "name"],
-                nulls_distinct=False,
+                "budget_year",
+                Coalesce("owner", Value(0)),
+                "category",
+                "level2",
+                "name",
                 name="uniq_mandated",
             ),
             models.CheckConstraint(

@@ -70,7 +70,7 @@ def library_from_projects(projects) -> int:
             defaults={
                 "tier": Tier.DEPARTMENT,
                 "comparator": (parsed.comparator or "=") if quantitative else "",
-                "typical_value": (parsed.number_text if quantitative else ind.target_raw)[:100],
+                "typical_value": parsed.number_text if quantitative else ind.target_raw,
                 "unit": (parsed.unit if quantitative else "")[:20],
                 "explanation": ind.explanation or ind.remark[:1000],
                 "nature": ind.nature,

@@ -98,7 +98,7 @@ def proposal_accept(*, proposal: Proposal, actor, reason: str = "") -> LibraryIn
             comparator=parsed.comparator if parsed.kind == "quantitative" else "",
             typical_value=(
                 parsed.number_text if parsed.kind == "quantitative" else proposal.target
-            )[:100],
+            ),
             unit=(parsed.unit if parsed.kind == "quantitative" else "")[:20],
             explanation=(source.explanation if source else "") or proposal.remark,
             scoring=source.scoring if source else "",
