@@ -22,5 +22,6 @@ urlpatterns = [
     path("reviews/", include("apps.reviews.urls")),
     path("imports/", include("apps.imports.urls")),
     path("unit-budgets/", include("apps.unit_budgets.urls")),
+    path("performance/", include("apps.performance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,122 @@
+"""The self-evaluation form: the funding block and one group of fields per approved
+indicator (``r<id>-actual`` …), bounded like every text the sheets keep."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.core.money import parse_amount
+from apps.performance import scoring
+from apps.performance.models import EvaluationRow, SelfEvaluation
+from apps.sheets.schema import LONG_TEXT_MAX, ROW_TEXT_MAX
+
+MAX_AMOUNT = 10**16  # Decimal(18, 2)
+
+
+class AmountField(forms.CharField):
+    """An amount in 元 as people type it (``14,718,993.60``, ``¥``); refused at the field."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            amount = parse_amount(value)
+        except ValueError as exc:
+            raise ValidationError("请填写金额（元），如 14,718,993.60。") from exc
+        if amount is not None and amount < 0:
+            raise ValidationError("金额不能为负数。")
+        if amount is not None and (abs(amount) >= MAX_AMOUNT or amount.as_tuple().exponent < -2):
+            raise ValidationError("金额最多 16 位整数、2 位小数。")
+        return amount
+
+
+def _text(label, max_length, rows=2):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
+        error_messages={
+            "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+        },
+    )
+
+
+def row_prefix(indicator_id: int) -> str:
+    return f"r{indicator_id}"
+
+
+class EvaluationForm(forms.Form):
+    budget_initial = AmountField(label="年初预算数（元）", required=False)
+    budget_full = AmountField(label="全年预算数 A（元）", required=False)
+    executed = AmountField(label="全年执行数 B（元）", required=False)
+    actual_goal = _text("年度总体目标实际完成情况", LONG_TEXT_MAX, rows=3)
+
+    def __init__(self, *args, evaluation: SelfEvaluation, tree, settings, **kwargs):
+        initial = {f: getattr(evaluation, f) for f in ("actual_goal",)}
+        for name in ("budget_initial", "budget_full", "executed"):
+            value = getattr(evaluation, name)
+            initial[name] = "" if value is None else f"{value:,.2f}"
+        stored = {r.indicator_id: r for r in evaluation.rows.all()}
+        self.tree = tree
+        for entry in tree:
+            row = stored.get(entry.id) or EvaluationRow(indicator_id=entry.id)
+            p = row_prefix(entry.id)
+            initial.update(
+                {
+                    f"{p}-actual": row.actual,
+                    f"{p}-level": row.level,
+                    f"{p}-reason": row.reason,
+                    f"{p}-measures": row.measures,
+                }
+            )
+        super().__init__(*args, initial=initial, **kwargs)
+        levels = [("", "请选择")] + [(name, name) for name, _ in settings.levels]
+        for entry in tree:
+            p = row_prefix(entry.id)
+            if entry.target.direction == scoring.QUALITATIVE:
+                self.fields[f"{p}-level"] = forms.ChoiceField(
+                    label="完成等级",
+                    choices=levels,
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                    error_messages={"invalid_choice": "请选择列出的完成等级。"},
+                )
+            else:
+                self.fields[f"{p}-actual"] = forms.CharField(
+                    label="实际完成值",
+                    required=False,
+                    max_length=200,
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                    error_messages={"max_length": "实际完成值最多 %(limit_value)d 个字。"},
+                )
+            self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
+            self.fields[f"{p}-measures"] = _text("改进措施", ROW_TEXT_MAX)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def bound_rows(self):
+        """Per approved indicator: its tree entry and its bound fields, for the template."""
+        for entry in self.tree:
+            p = row_prefix(entry.id)
+            yield (
+                entry,
+                {
+                    key: self[f"{p}-{key}"]
+                    for key in ("actual", "level", "reason", "measures")
+                    if f"{p}-{key}" in self.fields
+                },
+            )
+
+    def reported(self) -> dict[int, dict]:
+        """What was typed per indicator (cleaned), for scoring and saving."""
+        data = self.cleaned_data
+        out = {}
+        for entry in self.tree:
+            p = row_prefix(entry.id)
+            out[entry.id] = {
+                key: data.get(f"{p}-{key}", "") or ""
+                for key in ("actual", "level", "reason", "measures")
+            }
+        return out

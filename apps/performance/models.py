@@ -1,0 +1,183 @@
+"""绩效自评 on the approved indicator tree: one self-evaluation per approved project.
+
+Rows are keyed by the approved version's indicator ids (``ProjectVersion.data`` rows keep
+the live ``Indicator`` ids), so an evaluation reads the tree exactly as it was approved,
+and the next year's copy (``Indicator.copied_from``) finds last year's result by id.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.performance.reports import ReportStatus
+from apps.performance.scoring import DEFAULT_SETTINGS, Settings
+from apps.sheets.schema import DEFAULT_VERSION, LONG_TEXT_MAX, ROW_TEXT_MAX, VERSION_LABELS
+
+MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+SCORE = {"max_digits": 6, "decimal_places": 2}
+AMOUNT_FIELDS = ("budget_initial", "budget_full", "executed")
+
+
+class ScoringSettings(models.Model):
+    """How a form version's self-evaluations are scored (README “绩效自评”); a form
+    version without a row here uses the defaults of ``apps.performance.scoring``."""
+
+    code = models.CharField(
+        "申报表格式", max_length=20, choices=list(VERSION_LABELS.items()), unique=True
+    )
+    weight_output = models.DecimalField("产出指标分值", default=Decimal("50"), **SCORE)
+    weight_effect = models.DecimalField("效益(效果)指标分值", default=Decimal("30"), **SCORE)
+    weight_satisfaction = models.DecimalField(
+        "满意度(影响力)指标分值", default=Decimal("10"), **SCORE
+    )
+    budget_weight = models.DecimalField("预算执行率分值", default=Decimal("10"), **SCORE)
+    grade_excellent = models.DecimalField("优 不低于", default=Decimal("90"), **SCORE)
+    grade_good = models.DecimalField("良 不低于", default=Decimal("80"), **SCORE)
+    grade_fair = models.DecimalField("中 不低于", default=Decimal("60"), **SCORE)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "自评计分设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_weight__gte=0, budget_weight__lte=100),
+                name="scoring_budget_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_excellent__gte=models.F("grade_good"))
+                & Q(grade_good__gte=models.F("grade_fair"))
+                & Q(grade_fair__gte=0),
+                name="scoring_grade_bands_ordered",
+                violation_error_message="等级分数线须满足 优 ≥ 良 ≥ 中 ≥ 0。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+    def as_settings(self) -> Settings:
+        return Settings(
+            level1_weights=(
+                ("产出", self.weight_output),
+                ("效益", self.weight_effect),
+                ("效果", self.weight_effect),
+                ("满意度", self.weight_satisfaction),
+                ("影响力", self.weight_satisfaction),
+            ),
+            budget_weight=self.budget_weight,
+            grades=(
+                (self.grade_excellent, "优"),
+                (self.grade_good, "良"),
+                (self.grade_fair, "中"),
+                (Decimal("0"), "差"),
+            ),
+            levels=DEFAULT_SETTINGS.levels,
+        )
+
+    @classmethod
+    def for_code(cls, code: str) -> Settings:
+        found = cls.objects.filter(code=code or DEFAULT_VERSION).first()
+        return found.as_settings() if found else DEFAULT_SETTINGS
+
+
+class SelfEvaluation(models.Model):
+    """A project's year-end self-evaluation (项目支出绩效自评表)."""
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
+        related_name="self_evaluation",
+    )
+    version = models.ForeignKey(
+        "reviews.ProjectVersion",
+        verbose_name="批复版本",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    budget_initial = models.DecimalField("年初预算数", **MONEY)
+    budget_full = models.DecimalField("全年预算数", **MONEY)
+    executed = models.DecimalField("全年执行数", **MONEY)
+    actual_goal = models.TextField("年度总体目标实际完成情况", blank=True, max_length=LONG_TEXT_MAX)
+    # Computed on every save (scoring.evaluate), so lists and overviews read them in SQL.
+    total_score = models.DecimalField("总分", default=Decimal("0"), **SCORE)
+    budget_score = models.DecimalField("预算执行率得分", default=Decimal("0"), **SCORE)
+    grade = models.CharField("自评等级", max_length=2, blank=True)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["project"]
+        verbose_name = verbose_name_plural = "绩效自评"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{f}__gte": 0}) | Q(**{f"{f}__isnull": True}),
+                name=f"evaluation_{f}_not_negative",
+            )
+            for f in AMOUNT_FIELDS
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} 绩效自评"
+
+    @property
+    def unit_id(self) -> int:
+        return self.project.unit_id
+
+    @property
+    def is_ready(self) -> bool:
+        return self.error_count == 0
+
+
+class EvaluationRow(models.Model):
+    """What the unit reports for one approved indicator."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="绩效自评", on_delete=models.CASCADE, related_name="rows"
+    )
+    indicator_id = models.PositiveIntegerField("批复指标编号", db_index=True)
+    actual = models.CharField("实际完成值", max_length=200, blank=True)
+    level = models.CharField("完成等级", max_length=10, blank=True)
+    reason = models.TextField("偏差原因", blank=True, max_length=ROW_TEXT_MAX)
+    measures = models.TextField("改进措施", blank=True, max_length=ROW_TEXT_MAX)
+    weight = models.DecimalField("分值", default=Decimal("0"), **SCORE)
+    score = models.DecimalField("得分", default=Decimal("0"), **SCORE)
+
+    class Meta:
+        ordering = ["evaluation", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "indicator_id"], name="one_row_per_approved_indicator"
+            )
+        ]
+        verbose_name = verbose_name_plural = "自评指标"
+
+
+class EvaluationEvent(models.Model):
+    """One transition of a self-evaluation: who, when, from → to, and why."""
+
+    evaluation = models.ForeignKey(
+        SelfEvaluation, verbose_name="绩效自评", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=16)
+    from_status = models.CharField("原状态", max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField("新状态", max_length=16, choices=ReportStatus.choices)
+    reason = models.TextField("意见/理由", blank=True, max_length=ROW_TEXT_MAX)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["evaluation", "created_at", "id"]
+        verbose_name = verbose_name_plural = "自评审核记录"
