@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
+from apps.performance.selectors import year_line
 from apps.projects import selectors
 from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
@@ -139,6 +140,7 @@ def project_detail(request, pk):
             .lines_total,
             "can_edit": can_edit(request.user, project),
             "sub_projects": project.sub_projects.all(),
+            "year_line": year_line(project, request.user),
             **_review_context(request.user, project),
         },
     )

@@ -28,6 +28,6 @@ def can_start(user: User, project: Project, version) -> tuple[bool, str]:
         return False, "只有本单位的填报人或单位负责人可以开始绩效自评。"
     if version is None:
         return False, "项目尚未批复，批复后才能开始绩效自评。"
-    if SelfEvaluation.objects.filter(project=project).exists():
+    if SelfEvaluation.objects.filter(project_id=project.pk).exists():
         return False, "本项目已有绩效自评。"
     return True, ""

@@ -66,3 +66,38 @@ def evaluation_list(user, *, status: str = ""):
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-project__budget_year__year", "project__unit__code", "project__name")
+
+
+@dataclass
+class YearLine:
+    """A project's year on one line: filed → approved → monitored → self-evaluated."""
+
+    filed_at: object  # first submission, or None
+    approved_at: object  # last approved version, or None
+    approved_grade: str
+    evaluation: object  # SelfEvaluation or None
+    can_start: tuple[bool, str]
+
+
+def year_line(project, user) -> YearLine:
+    """Two queries: the project's versions (without their JSON) and its evaluation."""
+    from apps.performance.models import SelfEvaluation
+    from apps.performance.permissions import can_start
+
+    versions = list(
+        project.versions.order_by("number").only("number", "created_at", "approved_at", "grade")
+    )
+    approved = [v for v in versions if v.approved_at is not None]
+    evaluation = SelfEvaluation.objects.filter(project=project).first()
+    last = approved[-1] if approved else None
+    if evaluation is not None:
+        start = (False, "本项目已有绩效自评。")
+    else:
+        start = can_start(user, project, last) if last else (False, "项目尚未批复。")
+    return YearLine(
+        filed_at=versions[0].created_at if versions else None,
+        approved_at=last.approved_at if last else None,
+        approved_grade=last.get_grade_display() if last else "",
+        evaluation=evaluation,
+        can_start=start,
+    )
