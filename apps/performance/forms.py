@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.core.money import parse_amount
 from apps.performance import scoring
-from apps.performance.models import EvaluationRow, SelfEvaluation
+from apps.performance.models import EvaluationRow, MonitoringRound, MonitoringRow, SelfEvaluation
 from apps.sheets.schema import LONG_TEXT_MAX, ROW_TEXT_MAX
 
 MAX_AMOUNT = 10**16  # Decimal(18, 2)
@@ -120,3 +120,85 @@ class EvaluationForm(forms.Form):
                 for key in ("actual", "level", "reason", "measures")
             }
         return out
+
+
+class MonitoringForm(forms.Form):
+    executed = AmountField(label="截至本期预算执行数（元）", required=False)
+
+    def __init__(self, *args, report, tree, **kwargs):
+        stored = {r.indicator_id: r for r in report.rows.all()}
+        initial = {"executed": "" if report.executed is None else f"{report.executed:,.2f}"}
+        for entry in tree:
+            row = stored.get(entry.id) or MonitoringRow(indicator_id=entry.id)
+            for key in ("progress", "forecast", "reason", "measures"):
+                initial[f"m{entry.id}-{key}"] = getattr(row, key)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.tree = tree
+        choices = [("", "请选择"), *MonitoringRow.Forecast.choices]
+        for entry in tree:
+            p = f"m{entry.id}"
+            self.fields[f"{p}-progress"] = forms.CharField(
+                label="截至目前完成值",
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                error_messages={"max_length": "完成值最多 %(limit_value)d 个字。"},
+            )
+            self.fields[f"{p}-forecast"] = forms.ChoiceField(
+                label="能否完成",
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                error_messages={"invalid_choice": "请选择“能完成”或“不能完成”。"},
+            )
+            self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
+            self.fields[f"{p}-measures"] = _text("纠偏措施", ROW_TEXT_MAX)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def bound_rows(self):
+        for entry in self.tree:
+            p = f"m{entry.id}"
+            keys = ("progress", "forecast", "reason", "measures")
+            yield entry, {k: self[f"{p}-{k}"] for k in keys}
+
+    def reported(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        keys = ("progress", "forecast", "reason", "measures")
+        return {e.id: {k: data.get(f"m{e.id}-{k}", "") or "" for k in keys} for e in self.tree}
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = MonitoringRound
+        fields = [
+            "budget_year", "label", "due_on", "expected_rate", "yellow_lag", "red_lag",
+            "unmet_light", "blank_reason_light",
+        ]  # fmt: skip
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "label": {"required": "请填写监控期间，如 1–6月。"},
+            "due_on": {"required": "请填写截止日期。", "invalid": "请填写日期，如 2020-07-15。"},
+            "expected_rate": {"required": "请填写序时进度。"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_expected_rate(self):
+        value = self.cleaned_data["expected_rate"]
+        if value is not None and not 0 <= value <= 100:
+            raise ValidationError("序时进度须在 0 到 100 之间。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        yellow, red = data.get("yellow_lag"), data.get("red_lag")
+        if yellow is not None and yellow < 0:
+            self.add_error("yellow_lag", "不能为负数。")
+        if yellow is not None and red is not None and red < yellow:
+            self.add_error("red_lag", "红灯的落后幅度不能小于黄灯的。")
+        return data

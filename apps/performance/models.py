@@ -181,3 +181,165 @@ class EvaluationEvent(models.Model):
     class Meta:
         ordering = ["evaluation", "created_at", "id"]
         verbose_name = verbose_name_plural = "自评审核记录"
+
+
+# --- 运行监控 ----------------------------------------------------------------------------
+
+
+class Light(models.TextChoices):
+    GREEN = "green", "绿灯"
+    YELLOW = "yellow", "黄灯"
+    RED = "red", "红灯"
+
+
+LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class MonitoringRound(models.Model):
+    """A monitoring round the finance bureau opens for a year (1–6月, 1–8月 …), with its
+    expected execution schedule and its warning rules (README “运行监控”)."""
+
+    budget_year = models.ForeignKey(
+        "budgets.BudgetYear", verbose_name="预算年度", on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField("监控期间", max_length=20, help_text="如 1–6月、1–8月。")
+    due_on = models.DateField("截止日期")
+    expected_rate = models.DecimalField(
+        "序时进度(%)", help_text="截至本期应达到的预算执行率，如 50。", **PERCENT
+    )
+    yellow_lag = models.DecimalField(
+        "黄灯：落后序时进度超过(百分点)", default=Decimal("10"), **PERCENT
+    )
+    red_lag = models.DecimalField(
+        "红灯：落后序时进度超过(百分点)", default=Decimal("20"), **PERCENT
+    )
+    unmet_light = models.CharField(
+        "预计不能完成的指标亮", max_length=8, choices=Light.choices, default=Light.RED
+    )
+    blank_reason_light = models.CharField(
+        "须说明而未填偏差原因亮", max_length=8, choices=Light.choices, default=Light.YELLOW
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="开启人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("开启时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-budget_year__year", "due_on", "id"]
+        verbose_name = verbose_name_plural = "监控批次"
+        constraints = [
+            models.UniqueConstraint(fields=["budget_year", "label"], name="one_round_per_label"),
+            models.CheckConstraint(
+                condition=Q(expected_rate__gte=0, expected_rate__lte=100),
+                name="round_expected_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(yellow_lag__gte=0) & Q(red_lag__gte=models.F("yellow_lag")),
+                name="round_lags_ordered",
+                violation_error_message="红灯的落后幅度不能小于黄灯的。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_year.year} 年 {self.label} 运行监控"
+
+
+class MonitoringReport(models.Model):
+    """A project's report for one monitoring round, on its approved indicator tree."""
+
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name="监控批次", on_delete=models.CASCADE, related_name="reports"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
+        related_name="monitoring_reports",
+    )
+    version = models.ForeignKey(
+        "reviews.ProjectVersion",
+        verbose_name="批复版本",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    executed = models.DecimalField("预算执行数", **MONEY)
+    # Computed on every save, so lists and overviews read them in SQL.
+    budget = models.DecimalField("当年预算", **MONEY)
+    execution_rate = models.DecimalField(
+        "执行率(%)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    light = models.CharField("预警", max_length=8, choices=Light.choices, default=Light.GREEN)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["round", "project"]
+        verbose_name = verbose_name_plural = "运行监控"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="one_report_per_round"),
+            models.CheckConstraint(
+                condition=Q(executed__gte=0) | Q(executed__isnull=True),
+                name="monitoring_executed_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.round.label} 运行监控"
+
+    @property
+    def unit_id(self) -> int:
+        return self.project.unit_id
+
+
+class MonitoringRow(models.Model):
+    """Progress of one approved indicator at the round."""
+
+    class Forecast(models.TextChoices):
+        YES = "yes", "能完成"
+        NO = "no", "不能完成"
+
+    report = models.ForeignKey(
+        MonitoringReport, verbose_name="运行监控", on_delete=models.CASCADE, related_name="rows"
+    )
+    indicator_id = models.PositiveIntegerField("批复指标编号", db_index=True)
+    progress = models.CharField("截至目前完成值", max_length=200, blank=True)
+    forecast = models.CharField(
+        "能否完成(预计)", max_length=4, choices=Forecast.choices, blank=True
+    )
+    reason = models.TextField("偏差原因", blank=True, max_length=ROW_TEXT_MAX)
+    measures = models.TextField("纠偏措施", blank=True, max_length=ROW_TEXT_MAX)
+
+    class Meta:
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator_id"], name="one_monitoring_row_per_indicator"
+            )
+        ]
+        verbose_name = verbose_name_plural = "监控指标"
+
+
+class MonitoringEvent(models.Model):
+    report = models.ForeignKey(
+        MonitoringReport, verbose_name="运行监控", on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("操作", max_length=16)
+    from_status = models.CharField("原状态", max_length=16, choices=ReportStatus.choices)
+    to_status = models.CharField("新状态", max_length=16, choices=ReportStatus.choices)
+    reason = models.TextField("意见/理由", blank=True, max_length=ROW_TEXT_MAX)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+        verbose_name = verbose_name_plural = "监控审核记录"

@@ -128,3 +128,20 @@ def shown_actions(user: User, report) -> dict[str, tuple[bool, str]]:
         for action, result in allowed_actions(user, report).items()
         if result[0] or action in own
     }
+
+
+def transition(report, *, actor: User, action: str, reason: str, event_model, fk: str):
+    """Move a locked ``report`` by ``action`` and record it (``event_model`` with a
+    foreign key ``fk`` to the report): the caller has locked the row and checked ``can``."""
+    to = target(action, report, stands_as(actor, report.unit_id))
+    event_model.objects.create(
+        **{fk: report},
+        actor=actor,
+        action=action,
+        from_status=report.status,
+        to_status=to,
+        reason=reason,
+    )
+    report.status = to
+    report.save(update_fields=["status", "updated_at"])
+    return report

@@ -137,15 +137,11 @@ def evaluation_act(
         errors = [f for f in findings if f.is_error]
         if errors:
             raise ReportRefused(f"自评还有 {len(errors)} 处错误，改正后才能提交。", errors)
-    to = reports.target(action, evaluation, reports.stands_as(actor, evaluation.unit_id))
-    EvaluationEvent.objects.create(
-        evaluation=evaluation,
+    return reports.transition(
+        evaluation,
         actor=actor,
         action=action,
-        from_status=evaluation.status,
-        to_status=to,
         reason=reason,
+        event_model=EvaluationEvent,
+        fk="evaluation",
     )
-    evaluation.status = to
-    evaluation.save(update_fields=["status", "updated_at"])
-    return evaluation

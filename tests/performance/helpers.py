@@ -73,3 +73,35 @@ def form_post(evaluation, project, reports, **amounts) -> dict:
         for key, value in r.items():
             data[f"r{pk}-{key}"] = value
     return data
+
+
+def open_round(fiona, year=2020, **rules):
+    from datetime import date
+    from decimal import Decimal
+
+    from apps.budgets.models import BudgetYear
+    from apps.performance.monitoring import monitoring_round_open
+
+    fields = {
+        "label": "1–6月",
+        "due_on": date(year, 7, 15),
+        "expected_rate": Decimal("50"),
+        **rules,
+    }
+    return monitoring_round_open(
+        actor=fiona, budget_year=BudgetYear.objects.get(year=year), **fields
+    )
+
+
+def monitored(round_, project, user, forecasts=("yes",) * 6, executed=None, **row):
+    from decimal import Decimal
+
+    from apps.performance.monitoring import monitoring_save, monitoring_start
+
+    report = monitoring_start(round_=round_, project=project, actor=user)
+    reported = {
+        pk: {"progress": "50%", "forecast": f, "reason": "", "measures": "", **row}
+        for pk, f in zip(indicator_ids(project), forecasts, strict=True)
+    }
+    executed = Decimal("455500") if executed is None else executed
+    return monitoring_save(report=report, actor=user, executed=executed, reported=reported)
