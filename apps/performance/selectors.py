@@ -77,11 +77,13 @@ class YearLine:
     approved_grade: str
     evaluation: object  # SelfEvaluation or None
     can_start: tuple[bool, str]
+    monitoring: object = None  # the latest MonitoringReport, or None
 
 
 def year_line(project, user) -> YearLine:
-    """Two queries: the project's versions (without their JSON) and its evaluation."""
-    from apps.performance.models import SelfEvaluation
+    """Three queries: the project's versions (without their JSON), its evaluation and its
+    latest monitoring report."""
+    from apps.performance.models import MonitoringReport, SelfEvaluation
     from apps.performance.permissions import can_start
 
     versions = list(
@@ -100,4 +102,8 @@ def year_line(project, user) -> YearLine:
         approved_grade=last.get_grade_display() if last else "",
         evaluation=evaluation,
         can_start=start,
+        monitoring=MonitoringReport.objects.filter(project=project)
+        .select_related("round")
+        .order_by("-round__due_on", "-id")
+        .first(),
     )

@@ -5,6 +5,7 @@ from apps.performance import export_views, monitoring_views, views
 app_name = "performance"
 urlpatterns = [
     path("evaluations/", views.evaluation_list_view, name="list"),
+    path("overview/", views.overview_view, name="overview"),
     path("projects/<int:project_pk>/evaluation/start/", views.evaluation_start_view, name="start"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="detail"),
     path("evaluations/<int:pk>/check/", views.evaluation_check, name="check"),

@@ -175,3 +175,21 @@ def evaluation_list_view(request):
             "status": status,
         },
     )
+
+
+def overview_view(request):
+    from apps.budgets.models import BudgetYear
+    from apps.performance.overview import GRADES, overview
+
+    years = list(BudgetYear.objects.order_by("-year").values_list("year", flat=True))
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+        round_id = int(request.GET["round"]) if request.GET.get("round") else None
+    except ValueError:
+        year, round_id = (years[0] if years else 0), None
+    data = overview(request.user, year, round_id)
+    return render(
+        request,
+        "performance/overview.html",
+        {"o": data, "years": years, "grades": GRADES, "totals": [data.totals]},
+    )

@@ -56,3 +56,14 @@ def test_results_for_indicators(approved, alice, django_assert_num_queries):
 def test_results_for_no_ids_ask_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert results_for_indicators([]) == {}
+
+
+def test_year_line_shows_the_monitoring_light(client_a, approved, alice, reference):
+    from apps.accounts.models import User
+    from tests import factories
+    from tests.performance.helpers import monitored, open_round
+
+    fiona = factories.user("fiona", User.Role.FINANCE_REVIEWER)
+    monitored(open_round(fiona), approved, alice, executed=D("100000"))
+    line = _line(client_a, approved)
+    assert "1–6月" in line and "执行率 10.98%" in line and 'data-light="red"' in line
