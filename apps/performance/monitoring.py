@@ -3,6 +3,8 @@
 Writes lock their row and re-check the rule as the row is now, like the self-evaluation;
 the light, 执行率 and error count are stored on every save for lists and overviews."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +24,7 @@ from apps.projects.permissions import visible_projects
 from apps.sheets.values import from_json
 
 ROW_KEYS = ("progress", "forecast", "reason", "measures")
+RATE_MAX = Decimal("9999999.99")
 
 
 # --- Who ----------------------------------------------------------------------------------
@@ -77,7 +80,8 @@ def stored_rows(report: MonitoringReport) -> dict[int, dict]:
 
 def _store(report: MonitoringReport, tree, reported) -> None:
     result = monitoring_assess(report, tree, report.executed, reported)
-    report.execution_rate = result.rate
+    # Decimal(9, 2): an absurd rate (a typo of 预算执行数) is stored at the column's ceiling.
+    report.execution_rate = None if result.rate is None else min(result.rate, RATE_MAX)
     report.light = result.light
     report.error_count = sum(1 for f in result.findings if f.is_error)
     report.save(update_fields=["execution_rate", "light", "error_count", "updated_at"])

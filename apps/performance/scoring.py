@@ -189,15 +189,26 @@ def apportion(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     return [Decimal(f) * CENT for f in floors]
 
 
+def _weight(value) -> Decimal | None:
+    """A version's 分值 (JSON: a decimal string; older snapshots: as printed), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        weight = Decimal(str(value).replace(",", ""))
+    except ArithmeticError:
+        return None
+    # Indicator.weight is Decimal(6, 2): anything else did not come from a filing.
+    return weight if weight.is_finite() and weight.adjusted() < 4 else None
+
+
 def weights(indicators: list[dict], settings: Settings) -> dict[int, Decimal]:
     """分值 per indicator id, summing to ``settings.indicator_total`` (see the module doc)."""
     if not indicators:
         return {}
     ids = [i["id"] for i in indicators]
     total = settings.indicator_total
-    filed = [i.get("weight") for i in indicators]
-    if all(w is not None and Decimal(str(w)) >= 0 for w in filed):
-        filed = [Decimal(str(w)) for w in filed]
+    filed = [_weight(i.get("weight")) for i in indicators]
+    if all(w is not None and w >= 0 for w in filed):
         if sum(filed, ZERO) > 0:
             return dict(zip(ids, apportion(total, filed), strict=True))
     groups: dict[str, int] = {}

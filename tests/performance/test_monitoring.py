@@ -213,3 +213,16 @@ def test_round_pages_constant_queries(client, round_, fiona, alice, charlie, app
     with CaptureQueriesContext(connection) as five:
         client.get(url)
     assert len(one.captured_queries) == len(five.captured_queries)
+
+
+def test_an_absurd_execution_is_kept_within_the_column(round_, project, alice):
+    from apps.projects.models import Project
+    from tests.performance.helpers import approve
+
+    Project.objects.filter(pk=project.pk).update(current_budget=D("0.01"))
+    project.refresh_from_db()
+    approve(project, alice)
+    report = monitored(round_, project, alice, executed=D("9999999999999999.99"))
+    assert report.execution_rate == D("9999999.99")
+    report.refresh_from_db()
+    assert report.light == "green"  # far ahead of the schedule; the over-budget warning says why

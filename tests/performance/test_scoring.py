@@ -209,3 +209,9 @@ def test_nothing_reported_scores_zero():
 def test_budget_rate_text():
     assert score_budget(D("3"), D("1"), DEFAULT_SETTINGS).rate_text == "33.33%"
     assert score_budget(None, D("1"), DEFAULT_SETTINGS).rate_text == ""
+
+
+@pytest.mark.parametrize("bad", ["", "十分", "NaN", "1e999999999999"])
+def test_unreadable_filing_weights_fall_back_to_the_defaults(bad):
+    rows = _rows(("产出指标", 1, "40"), ("效益指标", 1, bad))
+    assert list(weights(rows, DEFAULT_SETTINGS).values()) == [D("56.25"), D("33.75")]
