@@ -47,13 +47,14 @@ def row_prefix(indicator_id: int) -> str:
 
 
 class EvaluationForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     budget_initial = AmountField(label="年初预算数（元）", required=False)
     budget_full = AmountField(label="全年预算数 A（元）", required=False)
     executed = AmountField(label="全年执行数 B（元）", required=False)
     actual_goal = _text("年度总体目标实际完成情况", LONG_TEXT_MAX, rows=3)
 
     def __init__(self, *args, evaluation: SelfEvaluation, tree, settings, **kwargs):
-        initial = {f: getattr(evaluation, f) for f in ("actual_goal",)}
+        initial = {"actual_goal": evaluation.actual_goal, "revision": evaluation.revision}
         for name in ("budget_initial", "budget_full", "executed"):
             value = getattr(evaluation, name)
             initial[name] = "" if value is None else f"{value:,.2f}"
@@ -123,11 +124,15 @@ class EvaluationForm(forms.Form):
 
 
 class MonitoringForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     executed = AmountField(label="截至本期预算执行数（元）", required=False)
 
     def __init__(self, *args, report, tree, **kwargs):
         stored = {r.indicator_id: r for r in report.rows.all()}
-        initial = {"executed": "" if report.executed is None else f"{report.executed:,.2f}"}
+        initial = {
+            "executed": "" if report.executed is None else f"{report.executed:,.2f}",
+            "revision": report.revision,
+        }
         for entry in tree:
             row = stored.get(entry.id) or MonitoringRow(indicator_id=entry.id)
             for key in ("progress", "forecast", "reason", "measures"):

@@ -110,6 +110,8 @@ class SelfEvaluation(models.Model):
     budget_score = models.DecimalField("预算执行率得分", default=Decimal("0"), **SCORE)
     grade = models.CharField("自评等级", max_length=2, blank=True)
     error_count = models.PositiveIntegerField("错误数", default=0)
+    # Bumped by every save: a page posted from an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField("修订号", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )
@@ -274,6 +276,7 @@ class MonitoringReport(models.Model):
     )
     light = models.CharField("预警", max_length=8, choices=Light.choices, default=Light.GREEN)
     error_count = models.PositiveIntegerField("错误数", default=0)
+    revision = models.PositiveIntegerField("修订号", default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
     )

@@ -129,14 +129,21 @@ def _lock(report: MonitoringReport) -> MonitoringReport:
 
 @transaction.atomic
 def monitoring_save(
-    *, report: MonitoringReport, actor: User, executed, reported: dict[int, dict]
+    *,
+    report: MonitoringReport,
+    actor: User,
+    executed,
+    reported: dict[int, dict],
+    revision: int | None = None,
 ) -> MonitoringReport:
     report = _lock(report)
     allowed, reason = reports.can_edit(actor, report)
     if not allowed:
         raise ReportRefused(reason)
+    reports.check_revision(report, revision)
     report.executed = executed
-    report.save(update_fields=["executed", "updated_at"])
+    report.revision += 1
+    report.save(update_fields=["executed", "revision", "updated_at"])
     tree = evaluation_tree(report.version)
     rows = {r.indicator_id: r for r in report.rows.all()}
     for entry in tree:

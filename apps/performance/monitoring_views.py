@@ -19,7 +19,7 @@ from apps.performance.monitoring import (
     stored_rows,
     visible_reports,
 )
-from apps.performance.reports import ACTIONS, ReportRefused
+from apps.performance.reports import ACTIONS, ReportRefused, StaleReport
 from apps.performance.tree import evaluation_tree
 from apps.projects.permissions import get_project_for_user, visible_projects
 from apps.projects.sheets import normalise_newlines
@@ -142,12 +142,23 @@ def report_detail(request, pk):
     if not form.is_valid():
         messages.error(request, "有输入无法保存，请按各处提示改正；未保存任何内容。")
         return _page(request, report, form)
-    report = monitoring_save(
-        report=report,
-        actor=request.user,
-        executed=form.cleaned_data["executed"],
-        reported=form.reported(),
-    )
+    try:
+        report = monitoring_save(
+            report=report,
+            actor=request.user,
+            executed=form.cleaned_data["executed"],
+            reported=form.reported(),
+            revision=form.cleaned_data["revision"],
+        )
+    except StaleReport as exc:
+        messages.error(request, str(exc))
+        report.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["revision"] = str(report.revision)
+        return _page(request, report, form)
+    except ReportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("performance:report", pk=pk)
     messages.success(
         request, f"已保存：{report.get_light_display()}，尚有 {report.error_count} 处错误。"
     )

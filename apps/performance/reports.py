@@ -67,6 +67,21 @@ class ReportRefused(Exception):
         self.findings = list(findings)
 
 
+class StaleReport(ReportRefused):
+    """The page was read at an older revision: someone saved in between."""
+
+    def __init__(self):
+        super().__init__(
+            "保存前已有他人修改了这份报告：您的输入仍在页面上，请核对后再次保存（将覆盖对方的修改）。"
+        )
+
+
+def check_revision(report, revision) -> None:
+    """Refuse a save based on an older revision (``None``: the caller did not say)."""
+    if revision is not None and revision != report.revision:
+        raise StaleReport()
+
+
 def stands_as(user: User, unit_id: int) -> set[str]:
     """The parts ``user`` plays for a report of ``unit_id``."""
     if not user.is_authenticated or not user.is_active:

@@ -78,15 +78,23 @@ def _store_scores(evaluation: SelfEvaluation, tree, reported: dict) -> None:
 
 @transaction.atomic
 def evaluation_save(
-    *, evaluation: SelfEvaluation, actor: User, amounts: dict, reported: dict[int, dict]
+    *,
+    evaluation: SelfEvaluation,
+    actor: User,
+    amounts: dict,
+    reported: dict[int, dict],
+    revision: int | None = None,
 ) -> SelfEvaluation:
-    """Save what the unit typed (already validated by the form) and rescore."""
+    """Save what the unit typed (already validated by the form) and rescore; refused if
+    the page was read at an older ``revision``."""
     evaluation = _lock(evaluation)
     allowed, reason = reports.can_edit(actor, evaluation)
     if not allowed:
         raise ReportRefused(reason)
+    reports.check_revision(evaluation, revision)
     for name in (*AMOUNTS, "actual_goal"):
         setattr(evaluation, name, amounts[name])
+    evaluation.revision += 1
     evaluation.save()
     rows = {r.indicator_id: r for r in evaluation.rows.all()}
     tree = evaluation_tree(evaluation.version)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from apps.performance import reports, selectors
 from apps.performance.forms import EvaluationForm
 from apps.performance.permissions import get_evaluation_for_user
-from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus
+from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus, StaleReport
 from apps.performance.services import evaluation_act, evaluation_save, evaluation_start
 from apps.performance.tree import compute, evaluation_tree, settings_for, weights_note
 from apps.projects.permissions import get_project_for_user
@@ -108,7 +108,14 @@ def evaluation_detail(request, pk):
             actor=request.user,
             amounts={name: form.cleaned_data[name] for name in AMOUNTS},
             reported=form.reported(),
+            revision=form.cleaned_data["revision"],
         )
+    except StaleReport as exc:
+        messages.error(request, str(exc))
+        evaluation.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["revision"] = str(evaluation.revision)
+        return _page(request, evaluation, form)
     except ReportRefused as exc:
         messages.error(request, str(exc))
         return redirect("performance:detail", pk=pk)

@@ -142,3 +142,27 @@ def test_filing_weights_used_on_the_2021_form(reference, alice):
     approve(project, alice)
     evaluation = evaluation_start(project=project, actor=alice)
     assert set(evaluation.rows.values_list("weight", flat=True)) == {D("15.00")}
+
+
+def test_a_save_from_an_older_page_is_refused_with_the_input_kept(
+    client_a, client, approved, alice, hank
+):
+    from tests.performance.helpers import form_post
+
+    evaluation = evaluation_start(project=approved, actor=alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    old = form_post(evaluation, approved, FULL, actual_goal="alice 的版本。")
+    old["revision"] = "0"
+    client.force_login(hank)
+    hank_data = {**old, "actual_goal": "hank 先保存。"}
+    assert client.post(url, hank_data).status_code == 302
+    response = client_a.post(url, old)
+    page = response.content.decode()
+    assert response.status_code == 200 and "已有他人修改" in page and "alice 的版本。" in page
+    evaluation.refresh_from_db()
+    assert (evaluation.actual_goal, evaluation.revision) == ("hank 先保存。", 1)
+    assert 'name="revision" value="1"' in page  # saving again is a deliberate overwrite
+    again = {**old, "revision": "1"}
+    assert client_a.post(url, again).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.actual_goal, evaluation.revision) == ("alice 的版本。", 2)

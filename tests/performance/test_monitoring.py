@@ -226,3 +226,13 @@ def test_an_absurd_execution_is_kept_within_the_column(round_, project, alice):
     assert report.execution_rate == D("9999999.99")
     report.refresh_from_db()
     assert report.light == "green"  # far ahead of the schedule; the over-budget warning says why
+
+
+def test_monitoring_save_from_an_older_page_is_refused(client_a, report, approved):
+    data = {"executed": "1", "revision": str(report.revision - 1)}
+    for pk in indicator_ids(approved):
+        data.update({f"m{pk}-progress": "60%", f"m{pk}-forecast": "yes"})
+    response = client_a.post(reverse("performance:report", args=[report.pk]), data)
+    assert response.status_code == 200 and "已有他人修改" in response.content.decode()
+    report.refresh_from_db()
+    assert report.executed == D("455500")
