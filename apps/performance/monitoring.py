@@ -175,5 +175,11 @@ def monitoring_act(*, report: MonitoringReport, actor: User, action: str, reason
         if errors:
             raise ReportRefused(f"监控表还有 {len(errors)} 处错误，改正后才能提交。", errors)
     return reports.transition(
-        report, actor=actor, action=action, reason=reason, event_model=MonitoringEvent, fk="report"
+        report,
+        actor=actor,
+        action=action,
+        reason=reason,
+        event_model=MonitoringEvent,
+        what=f"{report.round.label}运行监控",
+        fk="report",
     )

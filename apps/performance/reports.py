@@ -145,9 +145,12 @@ def shown_actions(user: User, report) -> dict[str, tuple[bool, str]]:
     }
 
 
-def transition(report, *, actor: User, action: str, reason: str, event_model, fk: str):
-    """Move a locked ``report`` by ``action`` and record it (``event_model`` with a
-    foreign key ``fk`` to the report): the caller has locked the row and checked ``can``."""
+def transition(report, *, actor: User, action: str, reason: str, event_model, fk: str, what: str):
+    """Move a locked ``report`` by ``action``, record it (``event_model`` with a foreign
+    key ``fk`` to the report) and notify the next step (``what`` names the report in the
+    notice): the caller has locked the row and checked ``can``."""
+    from apps.performance.notices import report_notify
+
     to = target(action, report, stands_as(actor, report.unit_id))
     event_model.objects.create(
         **{fk: report},
@@ -159,4 +162,5 @@ def transition(report, *, actor: User, action: str, reason: str, event_model, fk
     )
     report.status = to
     report.save(update_fields=["status", "updated_at"])
+    report_notify(report, what=what, to=to, actor=actor, reason=reason)
     return report

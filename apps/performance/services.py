@@ -151,5 +151,6 @@ def evaluation_act(
         action=action,
         reason=reason,
         event_model=EvaluationEvent,
+        what="绩效自评",
         fk="evaluation",
     )

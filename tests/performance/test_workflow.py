@@ -198,3 +198,19 @@ def test_list_is_scoped(client, evaluation, bob, charlie, outsider):
         client.force_login(user)
         page = client.get(reverse("performance:list")).content.decode()
         assert (evaluation.project.name in page) is sees
+
+
+def test_each_step_notifies_the_next(evaluation, alice, hank, charlie, outsider, fiona):
+    from apps.performance.services import evaluation_act
+    from apps.reviews.models import Notification
+
+    def inbox(user):
+        return list(Notification.objects.filter(recipient=user).values_list("message", flat=True))
+
+    evaluation_act(evaluation=evaluation, actor=alice, action="submit")
+    assert any("绩效自评已提交，等待您审核" in m for m in inbox(charlie))
+    assert inbox(outsider) == [] and inbox(fiona) == []
+    evaluation_act(evaluation=evaluation, actor=charlie, action="pass")
+    assert any("已通过主管部门审核" in m for m in inbox(fiona))
+    evaluation_act(evaluation=evaluation, actor=fiona, action="return", reason="请补充佐证")
+    assert any("绩效自评被财政审核人退回：请补充佐证" in m for m in inbox(hank))
