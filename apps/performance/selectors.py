@@ -61,10 +61,26 @@ def results_for_indicators(indicator_ids) -> dict[int, IndicatorResult]:
     return out
 
 
-def evaluation_list(user, *, status: str = ""):
+def waiting_statuses(user) -> tuple[str, ...]:
+    """The states in which a report waits for ``user`` (their stage of the workflow)."""
+    from apps.accounts.models import User
+
+    role = user.role
+    if role == User.Role.DEPT_REVIEWER:
+        return (ReportStatus.SUBMITTED,)
+    if role == User.Role.FINANCE_REVIEWER:
+        return (ReportStatus.DEPT_PASSED,)
+    if role in (User.Role.FILLER, User.Role.UNIT_HEAD):
+        return (ReportStatus.DRAFT, ReportStatus.RETURNED)
+    return ()
+
+
+def evaluation_list(user, *, status: str = "", waiting: bool = False):
     qs = visible_evaluations(user).select_related("project__unit", "project__budget_year")
     if status:
         qs = qs.filter(status=status)
+    if waiting:
+        qs = qs.filter(status__in=waiting_statuses(user))
     return qs.order_by("-project__budget_year__year", "project__unit__code", "project__name")
 
 

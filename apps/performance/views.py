@@ -173,13 +173,15 @@ def evaluation_list_view(request):
     status = request.GET.get("status", "")
     if status not in ReportStatus.values:
         status = ""
+    waiting = request.GET.get("waiting") == "1"
     return render(
         request,
         "performance/list.html",
         {
-            "evaluations": selectors.evaluation_list(request.user, status=status),
+            "evaluations": selectors.evaluation_list(request.user, status=status, waiting=waiting),
             "statuses": ReportStatus.choices,
             "status": status,
+            "waiting": waiting,
         },
     )
 

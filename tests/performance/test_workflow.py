@@ -214,3 +214,15 @@ def test_each_step_notifies_the_next(evaluation, alice, hank, charlie, outsider,
     assert any("已通过主管部门审核" in m for m in inbox(fiona))
     evaluation_act(evaluation=evaluation, actor=fiona, action="return", reason="请补充佐证")
     assert any("绩效自评被财政审核人退回：请补充佐证" in m for m in inbox(hank))
+
+
+def test_waiting_for_me(client, evaluation, charlie, fiona):
+    url = reverse("performance:list")
+    name = evaluation.project.name
+    client.force_login(charlie)
+    assert name not in client.get(url, {"waiting": "1"}).content.decode()  # a draft
+    set_state(evaluation, S.SUBMITTED)
+    assert name in client.get(url, {"waiting": "1"}).content.decode()
+    client.force_login(fiona)
+    assert name not in client.get(url, {"waiting": "1"}).content.decode()
+    assert name in client.get(url).content.decode()
