@@ -8,6 +8,7 @@ and the next year's copy (``Indicator.copied_from``) finds last year's result by
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,29 @@ from django.utils import timezone
 from apps.performance.reports import ReportStatus
 from apps.performance.scoring import DEFAULT_SETTINGS, Settings
 from apps.sheets.schema import DEFAULT_VERSION, LONG_TEXT_MAX, ROW_TEXT_MAX, VERSION_LABELS
+
+DEFAULT_LEVELS = "达成=100,基本达成=80,部分达成=60,未达成=0"
+
+
+def parse_levels(text: str) -> tuple[tuple[str, Decimal], ...]:
+    """``达成=100,基本达成=80`` → (("达成", 1), ("基本达成", 0.8)); ValueError in Chinese."""
+    levels = []
+    for part in (text or "").replace("，", ",").split(","):
+        name, sep, share = part.strip().partition("=")
+        name = name.strip()
+        try:
+            value = Decimal(share.strip()) if sep else None
+        except ArithmeticError:
+            value = None
+        if not name or value is None or not value.is_finite() or not 0 <= value <= 100:
+            raise ValueError(f"无法识别“{part.strip()}”：请写成 等级=0到100的数，如 达成=100。")
+        if len(name) > 10 or name in dict(levels):
+            raise ValueError(f"等级“{name}”重复或超过 10 个字。")
+        levels.append((name, value / 100))
+    if not levels:
+        raise ValueError("请至少填写一个等级。")
+    return tuple(levels)
+
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 SCORE = {"max_digits": 6, "decimal_places": 2}
@@ -37,6 +61,12 @@ class ScoringSettings(models.Model):
     grade_excellent = models.DecimalField("优 不低于", default=Decimal("90"), **SCORE)
     grade_good = models.DecimalField("良 不低于", default=Decimal("80"), **SCORE)
     grade_fair = models.DecimalField("中 不低于", default=Decimal("60"), **SCORE)
+    levels = models.CharField(
+        "定性指标完成等级",
+        max_length=200,
+        default=DEFAULT_LEVELS,
+        help_text="每个等级及其得分比例（%），用逗号分隔，如：达成=100,基本达成=80,部分达成=60,未达成=0",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -58,6 +88,18 @@ class ScoringSettings(models.Model):
     def __str__(self) -> str:
         return self.get_code_display()
 
+    def clean(self):
+        try:
+            parse_levels(self.levels)
+        except ValueError as exc:
+            raise ValidationError({"levels": str(exc)}) from exc
+
+    def level_choices(self) -> tuple[tuple[str, Decimal], ...]:
+        try:
+            return parse_levels(self.levels)
+        except ValueError:  # written past clean(): the defaults rather than a broken page
+            return DEFAULT_SETTINGS.levels
+
     def as_settings(self) -> Settings:
         return Settings(
             level1_weights=(
@@ -74,7 +116,7 @@ class ScoringSettings(models.Model):
                 (self.grade_fair, "中"),
                 (Decimal("0"), "差"),
             ),
-            levels=DEFAULT_SETTINGS.levels,
+            levels=self.level_choices(),
         )
 
     @classmethod
