@@ -8,9 +8,10 @@ from openpyxl import Workbook
 
 from apps.exports.xlsx import sheet_title, write_sheet
 from apps.performance.layout import evaluation_layout
+from apps.performance.models import AMOUNT_FIELDS
 from apps.performance.tree import compute, evaluation_tree, settings_for
 
-AMOUNTS = ("budget_initial", "budget_full", "executed", "actual_goal")
+AMOUNTS = (*AMOUNT_FIELDS, "actual_goal")
 
 
 def evaluation_sheet(evaluation):

@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 
 from apps.core.money import parse_amount
 from apps.performance import scoring
-from apps.performance.models import EvaluationRow, MonitoringRound, MonitoringRow, SelfEvaluation
+from apps.performance.models import (
+    AMOUNT_FIELDS,
+    FUNDING_COLUMNS,
+    FUNDING_ROWS,
+    EvaluationRow,
+    MonitoringRound,
+    MonitoringRow,
+    SelfEvaluation,
+)
 from apps.sheets.schema import LONG_TEXT_MAX, ROW_TEXT_MAX
 
 MAX_AMOUNT = 10**16  # Decimal(18, 2)
@@ -55,7 +63,7 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, evaluation: SelfEvaluation, tree, settings, **kwargs):
         initial = {"actual_goal": evaluation.actual_goal, "revision": evaluation.revision}
-        for name in ("budget_initial", "budget_full", "executed"):
+        for name in AMOUNT_FIELDS:
             value = getattr(evaluation, name)
             initial[name] = "" if value is None else f"{value:,.2f}"
         stored = {r.indicator_id: r for r in evaluation.rows.all()}
@@ -72,6 +80,13 @@ class EvaluationForm(forms.Form):
                 }
             )
         super().__init__(*args, initial=initial, **kwargs)
+        for row, row_label in FUNDING_ROWS:
+            for column, column_label in FUNDING_COLUMNS:
+                self.fields[f"{row}_{column}"] = AmountField(
+                    label=f"{row_label.removeprefix('其中：')} {column_label}",
+                    required=False,
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                )
         levels = [("", "请选择")] + [(name, name) for name, _ in settings.levels]
         for entry in tree:
             p = row_prefix(entry.id)
@@ -96,6 +111,11 @@ class EvaluationForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+    def funding_rows(self):
+        """The 项目资金 rows under the total, with their three bound fields."""
+        for row, label in FUNDING_ROWS:
+            yield label, [self[f"{row}_{column}"] for column, _ in FUNDING_COLUMNS]
 
     def bound_rows(self):
         """Per approved indicator: its tree entry and its bound fields, for the template."""

@@ -10,7 +10,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from apps.exports.layout import Cell, L, Section, SheetLayout, T
-from apps.performance.models import SelfEvaluation
+from apps.performance.models import FUNDING_ROWS, SelfEvaluation
 from apps.performance.scoring import Result
 from apps.performance.tree import TreeEntry
 
@@ -74,7 +74,7 @@ def evaluation_layout(
                 T(unit.name, colspan=4),
             ],
             [
-                L("项目资金（元）", rowspan=2),
+                L("项目资金（元）", rowspan=2 + len(FUNDING_ROWS)),
                 L(""),
                 L("年初预算数", colspan=2),
                 L("全年预算数（A）", colspan=2),
@@ -91,6 +91,18 @@ def evaluation_layout(
                 _num(budget.weight),
                 T(budget.rate_text),
                 _num(budget.score),
+            ],
+            *[
+                [
+                    L(label),
+                    Cell(getattr(evaluation, f"{row}_initial"), "money", colspan=2),
+                    Cell(getattr(evaluation, f"{row}_full"), "money", colspan=2),
+                    Cell(getattr(evaluation, f"{row}_executed"), "money"),
+                    T("—"),
+                    T("—"),
+                    T("—"),
+                ]
+                for row, label in FUNDING_ROWS
             ],
             [L("年度总体目标", rowspan=2), L("预期目标", colspan=4), L("实际完成情况", colspan=5)],
             [

@@ -42,7 +42,11 @@ def parse_levels(text: str) -> tuple[tuple[str, Decimal], ...]:
 
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 SCORE = {"max_digits": 6, "decimal_places": 2}
-AMOUNT_FIELDS = ("budget_initial", "budget_full", "executed")
+# The 项目资金 rows under 年度资金总额 (optional; they should add up to it) × columns.
+FUNDING_ROWS = (("fiscal", "其中：本年财政拨款"), ("carry", "上年结转资金"), ("other", "其他资金"))
+FUNDING_COLUMNS = (("initial", "年初预算数"), ("full", "全年预算数"), ("executed", "全年执行数"))
+PART_FIELDS = tuple(f"{r}_{c}" for r, _ in FUNDING_ROWS for c, _ in FUNDING_COLUMNS)
+AMOUNT_FIELDS = ("budget_initial", "budget_full", "executed", *PART_FIELDS)
 
 
 class ScoringSettings(models.Model):
@@ -146,6 +150,15 @@ class SelfEvaluation(models.Model):
     budget_initial = models.DecimalField("年初预算数", **MONEY)
     budget_full = models.DecimalField("全年预算数", **MONEY)
     executed = models.DecimalField("全年执行数", **MONEY)
+    fiscal_initial = models.DecimalField("本年财政拨款 年初预算数", **MONEY)
+    fiscal_full = models.DecimalField("本年财政拨款 全年预算数", **MONEY)
+    fiscal_executed = models.DecimalField("本年财政拨款 全年执行数", **MONEY)
+    carry_initial = models.DecimalField("上年结转资金 年初预算数", **MONEY)
+    carry_full = models.DecimalField("上年结转资金 全年预算数", **MONEY)
+    carry_executed = models.DecimalField("上年结转资金 全年执行数", **MONEY)
+    other_initial = models.DecimalField("其他资金 年初预算数", **MONEY)
+    other_full = models.DecimalField("其他资金 全年预算数", **MONEY)
+    other_executed = models.DecimalField("其他资金 全年执行数", **MONEY)
     actual_goal = models.TextField("年度总体目标实际完成情况", blank=True, max_length=LONG_TEXT_MAX)
     # Computed on every save (scoring.evaluate), so lists and overviews read them in SQL.
     total_score = models.DecimalField("总分", default=Decimal("0"), **SCORE)

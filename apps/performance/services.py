@@ -7,14 +7,19 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.performance import reports
-from apps.performance.models import EvaluationEvent, EvaluationRow, SelfEvaluation
+from apps.performance.models import (
+    AMOUNT_FIELDS,
+    EvaluationEvent,
+    EvaluationRow,
+    SelfEvaluation,
+)
 from apps.performance.permissions import can_start
 from apps.performance.reports import ReportRefused
 from apps.performance.tree import approved_version, compute, evaluation_tree, settings_for
 from apps.projects.models import Project
 from apps.sheets.values import from_json
 
-AMOUNTS = ("budget_initial", "budget_full", "executed")
+AMOUNTS = AMOUNT_FIELDS
 
 
 def _lock(evaluation: SelfEvaluation) -> SelfEvaluation:
@@ -35,11 +40,18 @@ def evaluation_start(*, project: Project, actor: User) -> SelfEvaluation:
     if not allowed:
         raise ReportRefused(reason)
     budget = from_json("money", (version.data or {}).get("fields", {}).get("current_budget"))
+    fields = (version.data or {}).get("fields", {})
+    fiscal = from_json("money", fields.get("fiscal_total"))
+    other = from_json("money", fields.get("other_funds"))
     evaluation = SelfEvaluation.objects.create(
         project=project,
         version=version,
         budget_initial=budget,
         budget_full=budget,
+        fiscal_initial=fiscal,
+        fiscal_full=fiscal,
+        other_initial=other,
+        other_full=other,
         created_by=actor,
     )
     tree = evaluation_tree(version)
@@ -93,7 +105,8 @@ def evaluation_save(
         raise ReportRefused(reason)
     reports.check_revision(evaluation, revision)
     for name in (*AMOUNTS, "actual_goal"):
-        setattr(evaluation, name, amounts[name])
+        if name in amounts:  # a field not given keeps what is stored
+            setattr(evaluation, name, amounts[name])
     evaluation.revision += 1
     evaluation.save()
     rows = {r.indicator_id: r for r in evaluation.rows.all()}

@@ -74,6 +74,7 @@ def _f(code, severity, sheet, anchor, where, message) -> Finding:
 
 
 E, W = Severity.ERROR, Severity.WARNING
+TOTALS = {"initial": "budget_initial", "full": "budget_full", "executed": "executed"}
 
 
 def evaluation_findings(tree, reported, amounts: dict, result: scoring.Result) -> list[Finding]:
@@ -95,6 +96,18 @@ def evaluation_findings(tree, reported, amounts: dict, result: scoring.Result) -
     if amounts.get("budget_full") == Decimal("0"):
         out.append(_f("EV_BUDGET_ZERO", E, Sheet.OVERVIEW, "budget_full", "资金 · 全年预算数",
                       "全年预算数为 0，无法计算执行率。"))  # fmt: skip
+    for column, label in (
+        ("initial", "年初预算数"),
+        ("full", "全年预算数"),
+        ("executed", "全年执行数"),
+    ):
+        parts = [amounts.get(f"{row}_{column}") for row in ("fiscal", "carry", "other")]
+        total = amounts.get(TOTALS[column])
+        if total is not None and any(p is not None for p in parts):
+            summed = sum((p for p in parts if p is not None), Decimal("0"))
+            if summed != total:
+                out.append(_f("EV_FUNDING_SUM", W, Sheet.OVERVIEW, TOTALS[column], f"资金 · {label}",
+                              f"本年财政拨款、上年结转资金、其他资金之和 {summed:,.2f} 与年度资金总额 {total:,.2f} 不符。"))  # fmt: skip
     if not (amounts.get("actual_goal") or "").strip():
         out.append(_f("EV_GOAL_BLANK", E, Sheet.OVERVIEW, "actual_goal", "年度总体目标",
                       "请填写年度总体目标的实际完成情况。"))  # fmt: skip

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from apps.performance import reports, selectors
 from apps.performance.forms import EvaluationForm
+from apps.performance.models import AMOUNT_FIELDS
 from apps.performance.permissions import get_evaluation_for_user
 from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus, StaleReport
 from apps.performance.services import evaluation_act, evaluation_save, evaluation_start
@@ -13,7 +14,7 @@ from apps.performance.tree import compute, evaluation_tree, settings_for, weight
 from apps.projects.permissions import get_project_for_user
 from apps.projects.sheets import normalise_newlines
 
-AMOUNTS = ("budget_initial", "budget_full", "executed", "actual_goal")
+AMOUNTS = (*AMOUNT_FIELDS, "actual_goal")
 
 
 @require_POST

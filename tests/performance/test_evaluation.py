@@ -166,3 +166,16 @@ def test_a_save_from_an_older_page_is_refused_with_the_input_kept(
     assert client_a.post(url, again).status_code == 302
     evaluation.refresh_from_db()
     assert (evaluation.actual_goal, evaluation.revision) == ("alice 的版本。", 2)
+
+
+def test_funding_rows_prefilled_and_checked_against_the_total(client_a, approved, alice):
+    evaluation = evaluation_start(project=approved, actor=alice)
+    assert (evaluation.fiscal_initial, evaluation.fiscal_full, evaluation.other_full) == (
+        D("911000"), D("911000"), D("0"),
+    )  # fmt: skip
+    data = form_post(evaluation, approved, FULL, fiscal_executed="900,000", other_executed="1,000")
+    body = client_a.post(reverse("performance:check", args=[evaluation.pk]), data).content.decode()
+    assert 'data-code="EV_FUNDING_SUM"' in body and "901,000.00" in body
+    data["other_executed"] = "11,000"
+    body = client_a.post(reverse("performance:check", args=[evaluation.pk]), data).content.decode()
+    assert "EV_FUNDING_SUM" not in body

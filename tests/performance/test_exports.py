@@ -23,7 +23,7 @@ def evaluation(approved, alice):
 
 def test_print_preview(client_a, evaluation):
     html = client_a.get(reverse("performance:print", args=[evaluation.pk])).content.decode()
-    for text in ["项目支出绩效自评表", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）",
+    for text in ["项目支出绩效自评表", "年初预算数", "其中：本年财政拨款", "上年结转资金", "其他资金", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）",
                  "偏差原因分析及改进措施", "偏差原因：设备到货延迟", "改进措施：加强采购计划",
                  "年度目标。", "年度目标已完成。", "平台建设计划完成率", "=100%", "80%", "50.00%", "草稿"]:  # fmt: skip
         assert text in html, text
