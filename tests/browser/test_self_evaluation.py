@@ -50,3 +50,31 @@ def test_fill_self_evaluation_with_live_total(logged_in_page, live_server, alice
     )  # fmt: skip
     page.click("#action-submit")
     expect(page.locator("#evaluation-status")).to_have_text("已提交")
+
+
+def test_monitoring_light_follows_the_typing(logged_in_page, live_server, alice):
+    from apps.accounts.models import User
+    from tests.performance.helpers import open_round
+
+    page = logged_in_page
+    project = factories.ready_project(unit=alice.unit)
+    approve(project, alice)
+    round_ = open_round(factories.user("fiona", User.Role.FINANCE_REVIEWER))
+    ids = indicator_ids(project)
+
+    page.goto(f"{live_server.url}/performance/monitoring/{round_.pk}/")
+    page.click(f"[data-project='{project.pk}'] button:has-text('填报')")
+    light = page.locator("#mon-light [data-light]")
+    for pk in ids:
+        page.select_option(f"#id_m{pk}-forecast", "yes")
+    page.fill("#id_executed", "455,500")  # 50 % = the schedule
+    expect(light).to_have_text("绿灯")
+    page.fill("#id_executed", "200,000")  # 21.95 %: 28 points behind
+    expect(light).to_have_text("红灯")
+    expect(page.locator("#mon-rate")).to_have_text("21.95%")
+    page.fill("#id_executed", "455,500")
+    page.select_option(f"#id_m{ids[0]}-forecast", "no")
+    expect(light).to_have_text("红灯")
+    expect(page.locator("#eval-findings")).to_contain_text("须填写偏差原因")
+    page.click("#evaluation-save")
+    expect(page.locator(".alert-success")).to_contain_text("红灯")
