@@ -18,7 +18,8 @@ from apps.performance.models import (
 )
 from apps.sheets.schema import LONG_TEXT_MAX, ROW_TEXT_MAX
 
-MAX_AMOUNT = 10**16  # Decimal(18, 2)
+MAX_AMOUNT = 10**16
+REVISION_MISSING = "页面不完整（缺少修订号），请刷新页面后再填写保存。"  # Decimal(18, 2)
 
 
 class AmountField(forms.CharField):
@@ -55,7 +56,11 @@ def row_prefix(indicator_id: int) -> str:
 
 
 class EvaluationForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": REVISION_MISSING, "invalid": REVISION_MISSING},
+    )
     budget_initial = AmountField(label="年初预算数（元）", required=False)
     budget_full = AmountField(label="全年预算数 A（元）", required=False)
     executed = AmountField(label="全年执行数 B（元）", required=False)
@@ -144,7 +149,11 @@ class EvaluationForm(forms.Form):
 
 
 class MonitoringForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": REVISION_MISSING, "invalid": REVISION_MISSING},
+    )
     executed = AmountField(label="截至本期预算执行数（元）", required=False)
 
     def __init__(self, *args, report, tree, **kwargs):

@@ -67,6 +67,7 @@ def form_post(evaluation, project, reports, **amounts) -> dict:
         "budget_full": "911,000.00",
         "executed": "911,000.00",
         "actual_goal": "年度目标已完成。",
+        "revision": str(evaluation.revision),
         **amounts,
     }
     for pk, r in zip(indicator_ids(project), reports, strict=True):

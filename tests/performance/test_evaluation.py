@@ -179,3 +179,11 @@ def test_funding_rows_prefilled_and_checked_against_the_total(client_a, approved
     data["other_executed"] = "11,000"
     body = client_a.post(reverse("performance:check", args=[evaluation.pk]), data).content.decode()
     assert "EV_FUNDING_SUM" not in body
+
+
+def test_an_empty_post_saves_nothing(client_a, approved, alice):
+    evaluation = filled(approved, alice)
+    response = client_a.post(reverse("performance:detail", args=[evaluation.pk]), {})
+    assert response.status_code == 200 and "缺少修订号" in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.actual_goal == "年度目标已完成。" and evaluation.total_score == D("100.00")

@@ -117,7 +117,7 @@ def test_page_save_and_live_check(client_a, round_, approved, alice):
 
     report = monitoring_start(round_=round_, project=approved, actor=alice)
     ids = indicator_ids(approved)
-    data = {"executed": "91,100"}
+    data = {"executed": "91,100", "revision": "0"}
     for pk in ids:
         data.update({f"m{pk}-progress": "10%", f"m{pk}-forecast": "yes"})
     body = client_a.post(
@@ -165,7 +165,7 @@ def test_transition_matrix(request, client, report, role, state, action):
 def test_edit_matrix(request, client, report, approved, role, state):
     MonitoringReport.objects.filter(pk=report.pk).update(status=state)
     client.force_login(request.getfixturevalue(ROLE_FIXTURES[role]))
-    data = {"executed": "1"}
+    data = {"executed": "1", "revision": str(report.revision)}
     for pk in indicator_ids(approved):
         data.update({f"m{pk}-progress": "60%", f"m{pk}-forecast": "yes"})
     response = client.post(reverse("performance:report", args=[report.pk]), data)
@@ -234,5 +234,12 @@ def test_monitoring_save_from_an_older_page_is_refused(client_a, report, approve
         data.update({f"m{pk}-progress": "60%", f"m{pk}-forecast": "yes"})
     response = client_a.post(reverse("performance:report", args=[report.pk]), data)
     assert response.status_code == 200 and "已有他人修改" in response.content.decode()
+    report.refresh_from_db()
+    assert report.executed == D("455500")
+
+
+def test_a_post_without_revision_saves_nothing(client_a, report):
+    response = client_a.post(reverse("performance:report", args=[report.pk]), {})
+    assert response.status_code == 200 and "缺少修订号" in response.content.decode()
     report.refresh_from_db()
     assert report.executed == D("455500")
