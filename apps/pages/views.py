@@ -18,7 +18,6 @@ from apps.projects.permissions import (
     can_create_project,
     can_edit,
     get_project_for_user,
-    visible_projects,
 )
 from apps.projects.services import (
     StaleRevision,
@@ -62,9 +61,10 @@ def project_list(request):
     # A whole-unit export needs one unit and one year: the one filtered, or the only one.
     export_unit = unit.pk if unit else (units[0].pk if len(units) == 1 else None)
     sort = filterset.value("sort") or ""
-    page = Paginator(selectors.project_list(projects, sort), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    totals = selectors.project_list_totals(projects)
+    paginator = Paginator(selectors.project_list(projects, sort), PAGE_SIZE)
+    paginator.count = totals["count"]  # the same filtered list, counted once
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "projects/list.html",
@@ -72,7 +72,7 @@ def project_list(request):
             "page": page,
             "filter": filterset,
             "sorts": sort_links(sort),
-            "totals": selectors.project_list_totals(projects),
+            "totals": totals,
             "deadline": review_selectors.deadline_for_year(year),
             "can_create": can_create_project(request.user),
             "unit_export": UnitExportForm(initial={"unit": export_unit, "year": year.year})
@@ -134,9 +134,7 @@ def project_detail(request, pk):
             "project": project,
             "sheets": sheets,
             "findings": findings,
-            "lines_total": selectors.project_list(visible_projects(request.user).filter(pk=pk))
-            .get()
-            .lines_total,
+            "lines_total": project.lines_total,
             "can_edit": can_edit(request.user, project),
             "sub_projects": project.sub_projects.all(),
             **_review_context(request.user, project),
