@@ -226,6 +226,10 @@ def project_sheet(request, pk, sheet):
             # E.g. a colleague submitted meanwhile: nothing is saved, but what was typed
             # stays on the page to be copied.
             messages.error(request, f"{reason}您的输入仍在本页，没有保存。")
+        elif page.is_valid and expected == project.revision and page.is_unchanged():
+            # Nothing to write: no lock, no history, no second run of the rules.
+            messages.success(request, _saved_message(project))
+            return redirect("projects:sheet", pk=pk, sheet=sheet)
         elif page.is_valid:
             try:
                 SHEET_SAVERS[sheet](page, actor=request.user, expected_revision=expected)
