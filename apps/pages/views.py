@@ -310,7 +310,7 @@ def _autosave(request, project, sheet, allowed: bool, reason: str) -> JsonRespon
     is and only learns its new revision and the ids of rows it created."""
     if not allowed:
         return JsonResponse({"saved": False, "reason": "refused", "message": reason}, status=409)
-    page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+    page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST), shown=False)
     expected = RevisionForm(request.POST).expected()
     if not page.is_valid:
         message = "有无法识别的输入（见标红处），本次没有自动保存；改正后会再自动保存。"
@@ -377,7 +377,7 @@ def _saved_message(project) -> str:
 def project_sheet_check(request, pk, sheet):
     """Live check while typing: the same findings a save would give, nothing written."""
     project = get_project_for_user(request.user, pk)
-    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST))
+    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST), shown=False)
     totals = {}
     if page.sheet == Sheet.GOALS:
         totals["lines_total"] = fmt_money(page.filing.lines_total)

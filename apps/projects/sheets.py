@@ -158,11 +158,14 @@ def findings_html(findings: list[Finding]) -> str:
     )
 
 
-def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) -> SheetPage:
+def build_page(
+    project: Project, sheet: Sheet, data: QueryDict | None = None, *, shown: bool = True
+) -> SheetPage:
     """Forms of one sheet (bound when ``data`` is given) and the findings they lead to.
 
     ``project`` comes from ``get_project_for_user`` (with its year and taxonomy); its rows
-    are loaded here in one query per table, whatever their number.
+    are loaded here in one query per table, whatever their number. ``shown=False`` (the
+    live check, which answers JSON) skips giving each field the HTML of its findings.
     """
     prefetch_related_objects(
         [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
@@ -215,7 +218,8 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
         page.findings = check_filing(page.filing)
     else:
         page.findings = _posted_findings(page)
-    page.attach_findings()
+    if shown:
+        page.attach_findings()
     return page
 
 
