@@ -4,7 +4,6 @@ from apps.budget_lines.models import BudgetLine
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator
 from apps.projects.models import Project
-from apps.projects.selectors import lines_total_subquery
 
 
 def unit_projects_for_export(unit, budget_year, pks: list[int] | None = None) -> list[Project]:
@@ -15,7 +14,6 @@ def unit_projects_for_export(unit, budget_year, pks: list[int] | None = None) ->
         projects = projects.filter(pk__in=pks)
     return list(
         projects.select_related("unit", "budget_year")
-        .annotate(lines_total=lines_total_subquery())
         .prefetch_related(
             Prefetch(
                 "indicators", Indicator.objects.select_related("level2__level1", "sub_project")

@@ -15,8 +15,10 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
 MAX_UNPACKED_BYTES = 80 * 1024 * 1024  # all of its parts, unpacked
@@ -302,10 +304,45 @@ def _formulas_without_values(xml: bytes) -> list[str]:
     return out
 
 
+class _ImportWorksheet(Worksheet):
+    def _clean_merge_range(self, mcr):
+        # openpyxl's own, without ``mcr.format()``: that redraws the borders of every
+        # merged range (82 % of loading an exported unit), and the importer reads values,
+        # number formats and where merges end, never borders. Covered cells still become
+        # MergedCells, so a reader sees them blank as before.
+        cells = mcr.cells
+        next(cells)  # the top-left cell keeps its value
+        for row, col in cells:
+            self._cells[row, col] = MergedCell(self, row, col)
+
+
+class _ImportWorkbook(Workbook):
+    def create_sheet(self, title=None, index=None):
+        sheet = _ImportWorksheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
+class _ImportReader(ExcelReader):
+    """openpyxl's reader, building sheets that skip the border work (pinned openpyxl: its
+    tests in tests/imports read every exported and official layout back through it)."""
+
+    def read_workbook(self):
+        super().read_workbook()
+        self.wb.__class__ = _ImportWorkbook
+
+
+def load_for_import(data: bytes) -> Workbook:
+    """``load_workbook(data_only=True, rich_text=False)`` for the importer."""
+    reader = _ImportReader(io.BytesIO(data), read_only=False, data_only=True, rich_text=False)
+    reader.read()
+    return reader.wb
+
+
 def open_workbook(data: bytes) -> Workbook:
     """The workbook with cached values in place of formulas (check_package ran first)."""
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
+        wb = load_for_import(data)
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
         raise FileRefused(f"文件已损坏，Excel 工作簿无法读取（{type(exc).__name__}）。") from exc
     check_sheets_as_read(wb)

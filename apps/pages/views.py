@@ -20,7 +20,6 @@ from apps.projects.permissions import (
     can_create_project,
     can_edit,
     get_project_for_user,
-    visible_projects,
 )
 from apps.projects.services import (
     StaleRevision,
@@ -64,9 +63,10 @@ def project_list(request):
     # A whole-unit export needs one unit and one year: the one filtered, or the only one.
     export_unit = unit.pk if unit else (units[0].pk if len(units) == 1 else None)
     sort = filterset.value("sort") or ""
-    page = Paginator(selectors.project_list(projects, sort), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    totals = selectors.project_list_totals(projects)
+    paginator = Paginator(selectors.project_list(projects, sort), PAGE_SIZE)
+    paginator.count = totals["count"]  # the same filtered list, counted once
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "projects/list.html",
@@ -74,7 +74,7 @@ def project_list(request):
             "page": page,
             "filter": filterset,
             "sorts": sort_links(sort),
-            "totals": selectors.project_list_totals(projects),
+            "totals": totals,
             "deadline": review_selectors.deadline_for_year(year),
             "can_create": can_create_project(request.user),
             "unit_export": UnitExportForm(initial={"unit": export_unit, "year": year.year})
@@ -137,9 +137,7 @@ def project_detail(request, pk):
             "project": project,
             "sheets": sheets,
             "findings": findings,
-            "lines_total": selectors.project_list(visible_projects(request.user).filter(pk=pk))
-            .get()
-            .lines_total,
+            "lines_total": project.lines_total,
             "can_edit": can_edit(request.user, project),
             "can_propose": can_propose(request.user),
             "mandated_missing": sum(1 for f in findings if f.code == "M_MISSING"),
@@ -234,6 +232,10 @@ def project_sheet(request, pk, sheet):
             # E.g. a colleague submitted meanwhile: nothing is saved, but what was typed
             # stays on the page to be copied.
             messages.error(request, f"{reason}您的输入仍在本页，没有保存。")
+        elif page.is_valid and expected == project.revision and page.is_unchanged():
+            # Nothing to write: no lock, no history, no second run of the rules.
+            messages.success(request, _saved_message(project))
+            return redirect("projects:sheet", pk=pk, sheet=sheet)
         elif page.is_valid:
             try:
                 SHEET_SAVERS[sheet](page, actor=request.user, expected_revision=expected)
@@ -314,7 +316,7 @@ def _autosave(request, project, sheet, allowed: bool, reason: str) -> JsonRespon
     is and only learns its new revision and the ids of rows it created."""
     if not allowed:
         return JsonResponse({"saved": False, "reason": "refused", "message": reason}, status=409)
-    page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+    page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST), shown=False)
     expected = RevisionForm(request.POST).expected()
     if not page.is_valid:
         message = "有无法识别的输入（见标红处），本次没有自动保存；改正后会再自动保存。"
@@ -381,7 +383,7 @@ def _saved_message(project) -> str:
 def project_sheet_check(request, pk, sheet):
     """Live check while typing: the same findings a save would give, nothing written."""
     project = get_project_for_user(request.user, pk)
-    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST))
+    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST), shown=False)
     totals = {}
     if page.sheet == Sheet.GOALS:
         totals["lines_total"] = fmt_money(page.filing.lines_total)

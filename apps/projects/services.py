@@ -9,14 +9,15 @@ from django.db import transaction
 
 from apps.budgets.models import BudgetYear
 from apps.checks.findings import Finding
-from apps.checks.rules import count
+from apps.checks.rules import check_filing, count
+from apps.checks.snapshot import filing_from_project
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Level2
 from apps.library.selectors import applies, mandated_row, mandated_specs
 from apps.projects.history import history_baseline, history_record, project_for_snapshot
 from apps.projects.models import EDITABLE_STATUSES, Project, SubProject
 from apps.projects.rows import rows_sync
-from apps.projects.selectors import project_findings
+from apps.projects.selectors import project_for_checks
 from apps.projects.sheets import PAGE_TABLES, formset_rows
 from apps.sheets import schema
 from apps.sheets.limits import rows_check
@@ -48,12 +49,17 @@ def project_lock_for_write(*, project: Project, expected_revision: int | None) -
 
 
 def project_refresh_findings(*, project: Project) -> list[Finding]:
-    """Recompute the findings and store their counts (written only when they change)."""
-    findings = project_findings(project)
+    """Recompute the findings and store their counts and Σ 明细金额 (金额合计), which the
+    lists read; written only when they change. Every write to a project's sheets ends here
+    (sheet saves, imports, the demo loader, reviews)."""
+    filing = filing_from_project(project_for_checks(project))
+    findings = check_filing(filing)
     errors, warnings = count(findings)
-    if (project.error_count, project.warning_count) != (errors, warnings):
-        Project.objects.filter(pk=project.pk).update(error_count=errors, warning_count=warnings)
-        project.error_count, project.warning_count = errors, warnings
+    stored = {"error_count": errors, "warning_count": warnings, "lines_total": filing.lines_total}
+    if any(getattr(project, name) != value for name, value in stored.items()):
+        Project.objects.filter(pk=project.pk).update(**stored)
+    for name, value in stored.items():
+        setattr(project, name, value)
     return findings
 
 

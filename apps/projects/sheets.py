@@ -38,9 +38,13 @@ SHEETS = {
 
 
 def normalise_newlines(data: QueryDict) -> QueryDict:
-    """Browsers post textareas with CRLF; stored text uses LF, so unchanged means equal."""
-    clean = data.copy()
-    for key, values in clean.lists():
+    """Browsers post textareas with CRLF; stored text uses LF, so unchanged means equal.
+    (A post without CR is returned as it is: copying a page of a thousand fields cost more
+    than reading it.)"""
+    if not any("\r" in v for _, values in data.lists() for v in values):
+        return data
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
         clean.setlist(key, [v.replace("\r\n", "\n") for v in values])
     return clean
 
@@ -104,6 +108,21 @@ class SheetPage:
     def has_sub_projects(self) -> bool:
         return bool(self.project.sub_projects.all())
 
+    def is_unchanged(self) -> bool:
+        """A valid post that would write nothing: no field, row, deletion or order differs
+        from the saved project, and the stored counts and 金额合计 are what the page's
+        findings give (so a save would not refresh them either)."""
+        for form in self.forms.values():
+            if form.has_changed():
+                return False
+            if hasattr(form, "rows_in_order"):
+                shown = [f.prefix for f in form.rows_in_order()]
+                if shown != [f.prefix for f in form.initial_forms]:
+                    return False
+        project = self.project
+        stored = (project.error_count, project.warning_count, project.lines_total)
+        return stored == (len(self.errors), len(self.warnings), self.filing.lines_total)
+
     def findings_by_anchor(self) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
         for finding in self.findings:
@@ -139,11 +158,14 @@ def findings_html(findings: list[Finding]) -> str:
     )
 
 
-def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) -> SheetPage:
+def build_page(
+    project: Project, sheet: Sheet, data: QueryDict | None = None, *, shown: bool = True
+) -> SheetPage:
     """Forms of one sheet (bound when ``data`` is given) and the findings they lead to.
 
     ``project`` comes from ``get_project_for_user`` (with its year and taxonomy); its rows
-    are loaded here in one query per table, whatever their number.
+    are loaded here in one query per table, whatever their number. ``shown=False`` (the
+    live check, which answers JSON) skips giving each field the HTML of its findings.
     """
     prefetch_related_objects(
         [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
@@ -196,7 +218,8 @@ def build_page(project: Project, sheet: Sheet, data: QueryDict | None = None) ->
         page.findings = check_filing(page.filing)
     else:
         page.findings = _posted_findings(page)
-    page.attach_findings()
+    if shown:
+        page.attach_findings()
     return page
 
 

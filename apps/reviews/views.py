@@ -266,9 +266,10 @@ def review_queue(request):
         queue=True,
     )
     sort = filterset.value("sort") or ""
-    page = Paginator(project_selectors.project_list(projects, sort), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    totals = project_selectors.project_list_totals(projects)
+    paginator = Paginator(project_selectors.project_list(projects, sort), PAGE_SIZE)
+    paginator.count = totals["count"]  # the same filtered list, counted once
+    page = paginator.get_page(request.GET.get("page"))
     is_reviewer = permissions.is_reviewer(request.user)
     batch = BatchForm(
         projects=page,
@@ -284,7 +285,7 @@ def review_queue(request):
             "batch": batch if is_reviewer else None,
             "filter": filterset,
             "sorts": sort_links(sort),
-            "totals": project_selectors.project_list_totals(projects),
+            "totals": totals,
             "deadline": selectors.deadline_for_year(filterset.value("year")),
             "is_reviewer": is_reviewer,
         },

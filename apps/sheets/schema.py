@@ -293,6 +293,7 @@ NOT_SHEET_FIELDS = {
         "approved_at",
         "error_count",
         "warning_count",
+        "lines_total",
         "created_at",
         "updated_at",
     },

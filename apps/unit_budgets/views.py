@@ -132,8 +132,3 @@ def unit_budget_tables_pdf(request, unit_id, year):
 def unit_budget_tables_xlsx(request, unit_id, year):
     book = _book(request, unit_id, year)
     return _attachment(exports.tables_workbook(book), XLSX, f"{exports.file_stem(book)}表.xlsx")
-
-
-def unit_budget_book_pdf(request, unit_id, year):
-    book = _book(request, unit_id, year)
-    return _attachment(exports.book_pdf(book), "application/pdf", f"{exports.file_stem(book)}.pdf")

@@ -5,13 +5,15 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from apps.budgets.models import BudgetYear
 from apps.core.money import fmt_money
 from apps.projects.services import load_project_file
-from apps.unit_budgets.exports import tables_workbook
+from apps.unit_budgets.exports import book_pdf, tables_workbook
+from apps.unit_budgets.selectors import book_for
 from tests.unit_budgets import seed004
 from tests.unit_budgets.conftest import SEED_004
 
@@ -92,9 +94,7 @@ def test_tables_xlsx_download(client_a, book_004):
 
 def test_whole_book_pdf(client_a, book_004, unit_a):
     projects = [load_project_file(PROJECTS / f"004{x}.json") for x in "ab"]
-    response = client_a.get(reverse("unit_budgets:book_pdf", args=[unit_a.pk, 2020]))
-    assert response.status_code == 200
-    pages = pdf_pages(response.content)
+    pages = pdf_pages(book_pdf(book_for(unit_a, BudgetYear.objects.get(year=2020))))
     text = "".join(pages)
     # The unit's part, in the book's order
     order = [
@@ -117,6 +117,13 @@ def test_whole_book_pdf(client_a, book_004, unit_a):
         assert "财政项目支出绩效目标申报表（项目总体情况）" in text[start - 200 :]
     assert text.count("项目支出绩效目标申报表(制度保障)") == 2
     assert len(pages) >= 14
+
+
+def test_no_synchronous_whole_book_url(client_a, book_004, unit_a):
+    """The book takes tens of seconds: it is only made as a background job."""
+    with pytest.raises(NoReverseMatch):
+        reverse("unit_budgets:book_pdf", args=[unit_a.pk, 2020])
+    assert client_a.get(f"/unit-budgets/{unit_a.pk}/2020/book.pdf").status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)

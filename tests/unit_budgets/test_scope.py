@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.unit_budgets.helpers import post_data, snapshot
 
-NAMES = ["detail", "edit", "print", "tables_pdf", "tables_xlsx", "book_pdf"]
+NAMES = ["detail", "edit", "print", "tables_pdf", "tables_xlsx"]
 
 
 def _urls(unit, year=2020):

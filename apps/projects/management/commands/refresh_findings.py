@@ -6,8 +6,8 @@ from apps.projects.services import project_refresh_findings
 
 class Command(BaseCommand):
     help = (
-        "Recompute every project's stored error/warning counts, e.g. after an administrator "
-        "changed which level-1/level-2 indicators a taxonomy requires."
+        "Recompute every project's stored error/warning counts and 金额合计, e.g. after an "
+        "administrator changed which level-1/level-2 indicators a taxonomy requires."
     )
 
     def add_arguments(self, parser):
