@@ -11,6 +11,9 @@ class ExportJob(models.Model):
         UNIT_PDF = "unit_pdf", "单位全部项目 PDF"
         UNIT_XLSX = "unit_xlsx", "单位全部项目 Excel"
         UNIT_BOOK = "unit_book", "单位预算整本 PDF"
+        # Rendered by apps/performance (registered in apps/exports/registry.py).
+        EVALUATIONS_PDF = "eval_pdf", "单位全部绩效自评 PDF"
+        EVALUATIONS_XLSX = "eval_xlsx", "单位全部绩效自评 Excel"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
-from apps.exports import fanout
+from apps.exports import fanout, registry
 from apps.exports.models import ExportJob
 from apps.exports.selectors import unit_projects_for_export
 
@@ -49,6 +49,8 @@ def run_export(context, job_id: str) -> None:
     if job.worker_id != worker_id:  # given to another worker meanwhile: its result counts
         return
     what = "单位预算" if job.kind == ExportJob.Kind.UNIT_BOOK else "全部项目"
+    if job.kind in registry.RENDERERS:
+        what = registry.RENDERERS[job.kind].label
     part = f"-第{job.index + 1}部分" if job.parent_id else ""
     done = mine.update(
         status=ExportJob.Status.DONE,
@@ -64,6 +66,8 @@ def run_export(context, job_id: str) -> None:
 
 
 def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
+    if job.kind in registry.RENDERERS:
+        return _render_registered(job, mine)
     projects = unit_projects_for_export(
         job.unit, job.budget_year, job.project_ids if job.parent_id else None
     )
@@ -98,3 +102,11 @@ def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
         fanout.chunks_create(job=job, project_ids=[p.pk for p in projects])
         return None
     return unit_pdf(job.unit, job.budget_year, projects, progress), "pdf"
+
+
+def _render_registered(job: ExportJob, mine) -> tuple[bytes, str]:
+    def progress(done: int) -> None:
+        mine.update(done=done, heartbeat_at=timezone.now())
+
+    progress.total = lambda n: mine.update(total=n)
+    return registry.RENDERERS[job.kind].render(job, progress)

@@ -47,3 +47,61 @@ def evaluation_workbook(evaluation) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def unit_evaluations(job):
+    from apps.performance.models import SelfEvaluation
+
+    return list(
+        SelfEvaluation.objects.filter(project__unit=job.unit, project__budget_year=job.budget_year)
+        .select_related("project__unit", "project__budget_year")
+        .prefetch_related("rows")
+        .order_by("project__name", "pk")
+    )
+
+
+def _sheets(job, progress) -> list:
+    evaluations = unit_evaluations(job)
+    progress.total(len(evaluations) + 1)  # the last step is writing the file
+    out = []
+    for i, evaluation in enumerate(evaluations):
+        out.append((evaluation, evaluation_sheet(evaluation)))
+        progress(i + 1)
+    return out
+
+
+def unit_evaluations_pdf(job, progress) -> tuple[bytes, str]:
+    """Every self-evaluation of a unit's year in one PDF (a background export)."""
+    from apps.exports.pdf import html_to_pdf
+
+    sheets = _sheets(job, progress)
+    html = render_to_string(
+        "performance/print_unit.html",
+        {
+            "unit": job.unit,
+            "year": job.budget_year,
+            "sheets": sheets,
+            "exported_at": timezone.now(),
+        },
+    )
+    return html_to_pdf(html), "pdf"
+
+
+def unit_evaluations_workbook(job, progress) -> tuple[bytes, str]:
+    """Every self-evaluation of a unit's year, a sheet each (a background export)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for evaluation, layout in _sheets(job, progress):
+        title = sheet_title(evaluation.project.name)
+        n = 2
+        while title in used:
+            title = sheet_title(f"{evaluation.project.name[:25]}（{n}）")
+            n += 1
+        used.add(title)
+        write_sheet(wb.create_sheet(title), layout)
+    if not wb.worksheets:
+        wb.create_sheet("无绩效自评")["A1"] = "该单位该年度没有绩效自评。"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue(), "xlsx"

@@ -236,3 +236,21 @@ class RoundForm(forms.ModelForm):
         if yellow is not None and red is not None and red < yellow:
             self.add_error("red_lag", "红灯的落后幅度不能小于黄灯的。")
         return data
+
+
+class UnitEvaluationsExportForm(forms.Form):
+    """Which unit and year a whole-unit 自评 export covers (posted to exports:unit_start)."""
+
+    unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None)
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+
+    def __init__(self, *args, units, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "aria-label": "单位"}
+        )
+        self.fields["year"].choices = [(y, f"{y} 年") for y in years]
+        self.fields["year"].widget.attrs.update(
+            {"class": "form-select form-select-sm", "aria-label": "年度"}
+        )

@@ -183,8 +183,21 @@ def evaluation_list_view(request):
             "statuses": ReportStatus.choices,
             "status": status,
             "waiting": waiting,
+            "unit_export": _unit_export_form(request.user),
         },
     )
+
+
+def _unit_export_form(user):
+    from apps.budgets.models import BudgetYear
+    from apps.performance.forms import UnitEvaluationsExportForm
+    from apps.projects.permissions import visible_units
+
+    units = visible_units(user).filter(kind="unit").order_by("code")
+    years = list(BudgetYear.objects.order_by("-year").values_list("year", flat=True))
+    if not years or not units.exists():
+        return None
+    return UnitEvaluationsExportForm(units=units, years=years)
 
 
 def overview_view(request):
