@@ -133,6 +133,16 @@ class Indicator(models.Model):
     data_source = models.CharField("数据来源", max_length=200, blank=True)
     remark = models.TextField("备注", blank=True, max_length=ROW_TEXT_MAX)
     order = models.PositiveIntegerField("排序", default=0)
+    # The row of an earlier project this one was copied from (复制上年): its 目标值 shows
+    # beside this one as 历史值; kept when the source is deleted as "not known".
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name="复制自",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["project", "order", "id"]

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
+from apps.pages.copy_views import attach_history_values
 from apps.projects import selectors
 from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
 from apps.projects.permissions import (
+    can_copy,
     can_create_project,
     can_edit,
     get_project_for_user,
@@ -138,6 +140,7 @@ def project_detail(request, pk):
             .get()
             .lines_total,
             "can_edit": can_edit(request.user, project),
+            "can_copy": can_copy(request.user, project),
             "sub_projects": project.sub_projects.all(),
             **_review_context(request.user, project),
         },
@@ -249,6 +252,8 @@ def project_sheet(request, pk, sheet):
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
     page = page or build_page(project, sheet)
+    if sheet == Sheet.GOALS:
+        attach_history_values(page)
     can_comment = review_permissions.can_comment(request.user, project)
     context = {
         "project": project,

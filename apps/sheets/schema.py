@@ -306,6 +306,7 @@ NOT_SHEET_FIELDS = {
         "target_unit",
         "level1_text",
         "level2_text",
+        "copied_from",
     },
     "budget_lines.BudgetLine": {"id", "project", "order"},
     "guarantees.RuleDocument": {"id", "project", "order"},
