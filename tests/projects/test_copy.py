@@ -68,7 +68,8 @@ def assert_copied(source: dict, copy: dict, *, keep_amounts: bool, name: str, re
         else:
             assert got == was, item.name
     assert [s["name"] for s in copy["sub_projects"]] == [s["name"] for s in source["sub_projects"]]
-    to_2021 = copy["version"] == schema.NATIONAL_2021 and source["version"] != copy["version"]
+    on_2021 = copy["version"] == schema.NATIONAL_2021
+    to_2021 = on_2021 and source["version"] != copy["version"]
     misfit_ids = {i.pk for i in result.misfits}
     for table in schema.TABLES:
         old_rows, new_rows = source[table.key], copy[table.key]
@@ -88,6 +89,12 @@ def assert_copied(source: dict, copy: dict, *, keep_amounts: bool, name: str, re
                     continue
                 if table is schema.INDICATORS and to_2021 and key in DERIVED_2021:
                     continue  # checked below
+                if table is schema.INDICATORS and on_2021 and key == "target_raw":
+                    # On the 2021 form the row writer composes 目标值 from the 2021 columns.
+                    composes = new["nature"] or new["target_value"]
+                    parts = (new["nature"], new["target_value"], new["measure_unit"])
+                    assert new[key] == (compose_target(*parts) if composes else old[key])
+                    continue
                 assert new[key] == old[key], (table.key, key)
             if table is schema.INDICATORS and to_2021:
                 assert_derived(old, new)
@@ -97,6 +104,14 @@ def assert_derived(old: dict, new: dict) -> None:
     """A 2018 目标值 read into 指标性质 / 指标值 / 度量单位, losing nothing: the 目标值 the 2021
     row composes means what the old one said (or is the old text itself)."""
     composed = compose_target(new["nature"], new["target_value"], new["measure_unit"])
+    if old["nature"] or old["target_value"] or old["measure_unit"]:
+        # Already on the 2021 columns (kept from a year of that form): taken as they are.
+        assert [new[k] for k in ("nature", "target_value", "measure_unit")] == [
+            old[k] for k in ("nature", "target_value", "measure_unit")
+        ]
+        composes = new["nature"] or new["target_value"]
+        assert new["target_raw"] == (composed if composes else old["target_raw"])
+        return
     assert new["target_raw"] == composed
     before, after = parse_target(old["target_raw"]), parse_target(new["target_raw"])
     if before.kind == "quantitative" and before.comparator in ("=", "≥", "≤"):
@@ -280,3 +295,49 @@ def test_the_copy_starts_its_history_at_the_copied_content(alice, project):
     assert state.data == snap(result.project)
     assert not Change.objects.filter(project=result.project).exists()
     assert json.dumps(state.data, ensure_ascii=False).count("平台建设计划完成率") == 1
+
+
+def every_field_project(unit, year: int) -> Project:
+    """A project with a distinct value in every declared field and every column of every
+    form version (values as tests/sheets/test_every_field.py makes them)."""
+    from tests.sheets.test_every_field import value_for
+
+    budget_year = BudgetYear.objects.get(year=year)
+    values = {i.name: value_for(i, n, 1) for n, i in enumerate(schema.fields())}
+    project = Project.objects.create(unit=unit, budget_year=budget_year, **values)
+    sub = SubProject.objects.create(project=project, name="子甲", order=0)
+    level2 = budget_year.taxonomy.level1s.first().level2s.first()
+    for table, extra in (
+        (schema.INDICATORS, {"level2": level2}),
+        (schema.LINES, {}),
+        (schema.DOCS, {}),
+    ):
+        row = {
+            c.name: value_for(c, n, 1, f"{c.name}@docs" if table is schema.DOCS else "")
+            for n, c in enumerate(table.columns)
+            if c.kind not in ("level", "sub")
+        }
+        getattr(project, table.related).create(sub_project=sub, order=0, **row, **extra)
+    return project
+
+
+@pytest.mark.parametrize(("year", "into"), [(2020, 2020), (2020, 2021), (2021, 2021), (2021, 2027)])
+def test_every_declared_field_and_column_is_copied(alice, year, into):
+    source = every_field_project(alice.unit, year)
+    before = snap(source)
+    blanks = [k for k, v in before["fields"].items() if v in (None, "")]
+    assert blanks == []  # every field holds a value, so the comparison means something
+    for key in ("indicators", "lines", "docs"):
+        assert all(v not in (None, "") for v in before[key][0].values()), key
+    name = source.name if into != year else "新名称"
+    for keep in (True, False):
+        result = project_copy(
+            source=source,
+            year=BudgetYear.objects.get(year=into),
+            actor=alice,
+            keep_amounts=keep,
+            name=name if keep else name + "（清空金额）",
+        )
+        assert_copied(
+            before, snap(result.project), keep_amounts=keep, name=result.project.name, result=result
+        )
