@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
@@ -341,3 +342,14 @@ def test_every_declared_field_and_column_is_copied(alice, year, into):
         assert_copied(
             before, snap(result.project), keep_amounts=keep, name=result.project.name, result=result
         )
+
+
+def test_deleting_the_source_keeps_the_copy(client_a, alice, project):
+    copy = project_copy(
+        source=project, year=next_year(2020), actor=alice, keep_amounts=True, name=project.name
+    ).project
+    project.delete()
+    assert copy.indicators.count() == 6
+    assert not copy.indicators.filter(copied_from__isnull=False).exists()
+    page = client_a.get(reverse("projects:sheet", args=[copy.pk, "goals"])).content.decode()
+    assert "history-value" not in page
