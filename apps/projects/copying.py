@@ -17,12 +17,16 @@ chooses to clear amounts). The new year's taxonomy and form version apply:
   as the system's interpretation (系统的解读). 2021 → 2018: the 目标值 the 2021 row
   composed is the 2018 目标值; the 2021 columns are kept (not shown).
 
+Into a later year, a 起始/结束日期 period inside the source's year moves to the same days
+of the new year (said on the result page); a longer period is kept as typed.
+
 The source is read as last saved (for an approved, frozen project that is its approved
 content; for one being adjusted, the adjustment as saved so far)."""
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import IntegrityError, transaction
 
@@ -176,9 +180,40 @@ def copy_check(*, source: Project, year: BudgetYear, actor, name: str) -> str:
     return name
 
 
-def _fields(snapshot: dict, keep_amounts: bool, name: str) -> dict:
+def _in_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without it
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_dates(snapshot: dict, source_year: int, target_year: int) -> tuple:
+    """起始日期 and 结束日期 of the copy, and a note: a period inside the source's budget
+    year moves to the same days of the new year; any other period is kept as typed (a
+    multi-year project's dates are its own), with a note if it misses the new year."""
+    start, end = (from_json("date", snapshot["fields"].get(k)) for k in ("start_date", "end_date"))
+    years = target_year - source_year
+    if not years or not (start or end):
+        return start, end, ""
+    typed = f"{start or '（未填）'} 至 {end or '（未填）'}"
+    if all(d is None or d.year == source_year for d in (start, end)):
+        start, end = (None if d is None else _in_year(d, years) for d in (start, end))
+        moved = f"{start or '（未填）'} 至 {end or '（未填）'}"
+        return (
+            start,
+            end,
+            f"起止日期 {typed} 在 {source_year} 年内，已移到 {target_year} 年：{moved}。",
+        )
+    covers = (start is None or start.year <= target_year) and (
+        end is None or end.year >= target_year
+    )
+    note = "" if covers else f"起止日期 {typed} 照原样复制，不包含 {target_year} 年，请核对。"
+    return start, end, note
+
+
+def _fields(snapshot: dict, keep_amounts: bool, name: str, dates: tuple) -> dict:
     values = {i.name: from_json(i.kind, snapshot["fields"].get(i.name)) for i in schema.fields()}
-    values.update(ALWAYS_CLEARED, name=name)
+    values.update(ALWAYS_CLEARED, name=name, start_date=dates[0], end_date=dates[1])
     if not keep_amounts:
         values.update(dict.fromkeys(AMOUNT_FIELDS))
     return values
@@ -234,11 +269,11 @@ def project_copy(
     source = project_for_snapshot(source.pk)
     snapshot = project_snapshot(source)
     year = BudgetYear.objects.select_related("taxonomy").get(pk=year.pk)
+    *dates, date_note = copy_dates(snapshot, source.budget_year.year, year.year)
+    fields = _fields(snapshot, keep_amounts, name, dates)
     try:
         with transaction.atomic():
-            project = Project.objects.create(
-                unit_id=source.unit_id, budget_year=year, **_fields(snapshot, keep_amounts, name)
-            )
+            project = Project.objects.create(unit_id=source.unit_id, budget_year=year, **fields)
     except IntegrityError as exc:  # the same name was taken after the check above
         raise CopyRefused("本单位该年度已有同名项目。", field="name") from exc
     rows, interpretations, placed = copy_indicator_rows(snapshot, year)
@@ -246,7 +281,7 @@ def project_copy(
         project=project,
         source=source,
         interpretations=interpretations,
-        notes=version_notes(snapshot, year) + placed,
+        notes=[n for n in (date_note, *version_notes(snapshot, year), *placed) if n],
     )
     subs = {
         row["name"]: SubProject.objects.create(project=project, name=row["name"], order=i)
@@ -282,11 +317,12 @@ def copy_report(*, source: Project, project: Project) -> CopyResult:
     snapshot = project_snapshot(project_for_snapshot(source.pk))
     year = BudgetYear.objects.select_related("taxonomy").get(pk=project.budget_year_id)
     _rows, interpretations, placed = copy_indicator_rows(snapshot, year)
+    *_dates, date_note = copy_dates(snapshot, source.budget_year.year, year.year)
     misfits = list(project.indicators.filter(level2__isnull=True).order_by("order", "id"))
     return CopyResult(
         project=project,
         source=source,
         misfits=misfits,
         interpretations=interpretations,
-        notes=version_notes(snapshot, year) + placed,
+        notes=[n for n in (date_note, *version_notes(snapshot, year), *placed) if n],
     )

@@ -18,6 +18,7 @@ from apps.projects.copying import (
     AMOUNT_FIELDS,
     LINE_AMOUNT_COLUMNS,
     CopyRefused,
+    copy_dates,
     project_copy,
 )
 from apps.projects.history import project_for_snapshot
@@ -25,6 +26,7 @@ from apps.projects.models import Project, SubProject
 from apps.projects.services import load_project_file
 from apps.sheets import schema
 from apps.sheets.snapshot import project_snapshot, row_keys
+from apps.sheets.values import to_json
 from apps.units.models import Unit
 from tests import factories
 
@@ -56,11 +58,19 @@ def with_sub_projects(project: Project) -> None:
 
 
 def assert_copied(source: dict, copy: dict, *, keep_amounts: bool, name: str, result) -> None:
-    """Every declared field and column of ``source`` is in ``copy``, or cleared on purpose."""
+    """Every declared field and column of ``source`` is in ``copy``, or cleared on purpose
+    (or, for the dates of a one-year period, moved to the new year)."""
+    years = (result.source.budget_year.year, result.project.budget_year.year)
+    start, end, _note = copy_dates(source, *years)
+    moved = {"start_date": to_json("date", start), "end_date": to_json("date", end)}
     for item in schema.fields():
         got, was = copy["fields"][item.name], source["fields"][item.name]
         if item.name == "name":
             assert got == name
+        elif item.name in moved:
+            assert got == moved[item.name], item.name
+            if years[0] == years[1]:
+                assert got == was
         elif item.name in ALWAYS_CLEARED:
             expected = ALWAYS_CLEARED[item.name]
             assert got == (expected if expected is None else str(expected)), item.name
@@ -203,9 +213,12 @@ def test_2018_form_into_2021_places_by_name_derives_and_lists_the_rest(alice):
     )
     assert "按“≥95%”理解" in notes["平台建设进度相符性"]
     assert "平台建设计划完成率" not in notes  # placed exactly as typed, derived unambiguously
-    assert "分值" in result.notes[0]
-    assert "“产出目标 · 数量”归入新年度指标体系的“产出指标 · 数量指标”" in result.notes[1]
-    assert len(result.notes) == 1 + 3  # 数量, 质量, 时效 each said once
+    assert result.notes[0] == (
+        "起止日期 2020-01-01 至 2020-12-31 在 2020 年内，已移到 2021 年：2021-01-01 至 2021-12-31。"
+    )
+    assert "分值" in result.notes[1]
+    assert "“产出目标 · 数量”归入新年度指标体系的“产出指标 · 数量指标”" in result.notes[2]
+    assert len(result.notes) == 2 + 3  # 数量, 质量, 时效 each said once
     # The misfits are findings the filler sees (the same as an import's unknown level).
     codes = [f.code for f in project_findings_of(result.project)]
     assert codes.count("I_LEVEL_UNKNOWN") == 3
@@ -353,3 +366,20 @@ def test_deleting_the_source_keeps_the_copy(client_a, alice, project):
     assert not copy.indicators.filter(copied_from__isnull=False).exists()
     page = client_a.get(reverse("projects:sheet", args=[copy.pk, "goals"])).content.decode()
     assert "history-value" not in page
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "moved", "note"),
+    [
+        ("2020-01-01", "2020-12-31", ("2021-01-01", "2021-12-31"), "已移到 2021 年"),
+        ("2020-02-29", None, ("2021-02-28", None), "已移到 2021 年"),
+        ("2019-09-01", "2021-08-31", ("2019-09-01", "2021-08-31"), ""),  # covers 2021
+        ("2018-01-01", "2020-12-31", ("2018-01-01", "2020-12-31"), "不包含 2021 年"),
+        (None, None, (None, None), ""),
+    ],
+)
+def test_dates_of_a_one_year_period_move_to_the_new_year(start, end, moved, note):
+    snapshot = {"fields": {"start_date": start, "end_date": end}}
+    got = copy_dates(snapshot, 2020, 2021)
+    assert tuple(to_json("date", d) for d in got[:2]) == moved
+    assert (note in got[2]) if note else got[2] == ""
