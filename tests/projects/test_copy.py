@@ -1,11 +1,13 @@
 """复制上年 / 复制为新项目 over every demo project: every declared field and column copied or
 deliberately cleared, compared snapshot against snapshot, column by column, per row."""
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -133,9 +135,12 @@ def assert_derived(old: dict, new: dict) -> None:
 
 
 @pytest.fixture
-def demo(reference):
-    projects = [load_project_file(path) for path in DEMO]
-    with_sub_projects(projects[4])  # 004a, 德育队伍建设类项目
+def demo(db):
+    """Every demo project, loaded by the demo command (apps/pages/management/commands/demo.py)."""
+    call_command("demo", stdout=io.StringIO())
+    projects = list(Project.objects.order_by("budget_year__year", "pk"))
+    assert len(projects) == len(DEMO)
+    with_sub_projects(Project.objects.get(name="德育队伍建设类项目"))
     return projects
 
 
