@@ -26,7 +26,8 @@ def test_copy_from_the_project_page_and_see_history_values(logged_in_page, live_
     page.click("input[type=submit][value=复制]")
     expect(page.locator("h1")).to_have_text("复制结果")
     expect(page.locator("#copy-misfits")).to_contain_text("效果目标")
-    expect(page.locator(".alert-info").first).to_contain_text("分值")
+    expect(page.locator(".alert-info").first).to_contain_text("已移到 2021 年")
+    expect(page.locator(".alert-info").nth(1)).to_contain_text("分值")
     expect(page.locator("#copy-no-interpretations")).to_be_visible()  # all derived plainly
     copy = Project.objects.get(budget_year__year=2021)
     page.click("#copy-target")
