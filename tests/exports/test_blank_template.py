@@ -250,3 +250,10 @@ def test_the_unfilled_template_is_refused_in_chinese(client_a, alice, year):
     assert response.status_code == 400  # the upload page, saying why (not a 500)
     assert 'id="import-refused"' in body and "空白模板" in body
     assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "charlie", "outsider"])
+def test_every_signed_in_role_may_download_it(client, request, who):
+    # The empty form of a year holds no unit's data: nothing to scope.
+    client.force_login(request.getfixturevalue(who))
+    assert load_workbook(io.BytesIO(download(client, 2021))).sheetnames[0] == "项目总体情况"
