@@ -92,20 +92,30 @@ def attach_history_values(page) -> None:
     sources = {f.instance.copied_from_id for f in forms if f.instance.copied_from_id}
     targets = {}
     if sources:
-        targets = dict(Indicator.objects.filter(pk__in=sources).values_list("pk", "target_raw"))
+        # Only rows copied from an earlier year: a copy within the year has no history.
+        earlier = Indicator.objects.filter(
+            pk__in=sources, project__budget_year__year__lt=page.project.budget_year.year
+        )
+        targets = {
+            pk: (target, year)
+            for pk, target, year in earlier.values_list(
+                "pk", "target_raw", "project__budget_year__year"
+            )
+        }
     results = last_year_results(sorted(targets)) if targets else {}
     for f in forms:
         source = f.instance.copied_from_id
         f.history_html = (
-            _history_html(targets.get(source), results.get(source)) if source in targets else ""
+            _history_html(*targets[source], results.get(source)) if source in targets else ""
         )
 
 
-def _history_html(target, result) -> str:
+def _history_html(target, year, result) -> str:
     parts = [("历史值", target or "（未填）")]
     if result is not None:
         parts.append(("上年完成值", result))
     return format_html(
-        '<div class="history-value small text-muted">{}</div>',
+        '<div class="history-value small text-muted" title="{} 年的目标值">{}</div>',
+        year,
         format_html_join("　", "{}：{}", parts),
     )

@@ -154,10 +154,17 @@ def test_goals_sheet_shows_last_years_target_beside_each_copied_row(client_a, al
     assert body.count('class="history-value') == project.indicators.count()
     assert "历史值：≥90%" in body and "历史值：与计划相符" in body
     assert "history-value" not in goals(client_a, project).content.decode()
+    assert 'title="2020 年的目标值"' in body
+    # A copy within the year keeps its source rows, but they are no history.
+    sibling = project_copy(
+        source=project, year=project.budget_year, actor=alice, keep_amounts=True, name="y"
+    ).project
+    assert sibling.indicators.filter(copied_from__isnull=False).count() == 6
+    assert "history-value" not in goals(client_a, sibling).content.decode()
 
 
 def test_history_values_cost_one_query_whatever_the_rows(client_a, alice):
-    year = BudgetYear.objects.get(year=2020)
+    year = BudgetYear.objects.get(year=2021)
     small = factories.ready_project(unit=alice.unit, name="小项目")
     big = factories.ready_project(
         unit=alice.unit,
