@@ -388,3 +388,28 @@ def test_dates_of_a_one_year_period_move_to_the_new_year(start, end, moved, note
     got = copy_dates(snapshot, 2020, 2021)
     assert tuple(to_json("date", d) for d in got[:2]) == moved
     assert (note in got[2]) if note else got[2] == ""
+
+
+def test_2021_form_into_a_year_back_on_the_2018_form_keeps_the_2021_columns(reference):
+    from apps.indicators.models import Taxonomy
+
+    BudgetYear.objects.filter(year=2027).update(
+        form_version=schema.MINHANG_2018, taxonomy=Taxonomy.objects.get(code="minhang-2018")
+    )
+    source = load_project_file(DEMO[-1])  # 2021a, on the 2021 table
+    before = snap(source)
+    result = project_copy(
+        source=source,
+        year=BudgetYear.objects.get(year=2027),
+        actor=filler_of(source.unit),
+        keep_amounts=True,
+        name=source.name,
+    )
+    after = snap(result.project)
+    assert_copied(before, after, keep_amounts=True, name=source.name, result=result)
+    assert [r["target_raw"] for r in after["indicators"]] == [
+        r["target_raw"] for r in before["indicators"]
+    ]  # the 目标值 the 2021 rows composed
+    assert any("已原样保留" in n for n in result.notes)
+    placed = {(r["level1_name"], r["level2_name"]) for r in after["indicators"] if r["level2"]}
+    assert ("产出目标", "数量") in placed
