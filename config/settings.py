@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.units",
     "apps.budgets",
     "apps.indicators",
+    "apps.library",
     "apps.projects",
     "apps.budget_lines",
     "apps.guarantees",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("exports/", include("apps.exports.urls")),
     path("reviews/", include("apps.reviews.urls")),
     path("imports/", include("apps.imports.urls")),
+    path("library/", include("apps.library.urls")),
     path("unit-budgets/", include("apps.unit_budgets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -67,9 +67,7 @@ def main() -> int:
     try:
         reference_load()
         unit = Unit.objects.get(name="上海市闵行区教育学院")
-        user = User.objects.create_user(
-            "bench", password="bench-pw-2020", role="filler", unit=unit
-        )
+        user = User.objects.create_user("bench", password="bench-pw-2020", role="filler", unit=unit)
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             for label, url in PAGES:
                 for mode, overrides in MODES:

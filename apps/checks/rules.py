@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from apps.checks.findings import Finding, Severity, Sheet
 from apps.checks.rules_2021 import check_core_indicators
+from apps.checks.rules_mandated import check_mandated
 from apps.checks.snapshot import Filing, as_date
 from apps.core.money import fmt_money, fmt_number, multiply, quantize
 from apps.indicators.targets import compose_target, parse_target
@@ -483,6 +484,7 @@ RULES = [
     check_lines,
     check_guarantees,
     check_core_indicators,
+    check_mandated,
 ]
 
 

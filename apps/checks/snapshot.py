@@ -95,6 +95,7 @@ class Filing:
     version: str = schema.DEFAULT_VERSION
     weights_total: Decimal | None = None  # the version's 分值 total, if it checks one
     weights_required: bool = False
+    mandated: tuple = ()  # the 固化指标 that apply to the unit (apps/library MandatedSpec)
 
     def get(self, name: str):
         return self.fields.get(name)
@@ -199,9 +200,16 @@ def version_settings(budget_year) -> dict:
     }
 
 
+def mandated_for(budget_year_id: int, unit_id: int) -> tuple:
+    from apps.library.selectors import mandated_specs
+
+    return mandated_specs(budget_year_id=budget_year_id, unit_id=unit_id)
+
+
 def filing_from_project(project, taxonomy: TaxonomySpec | None = None, settings=None) -> Filing:
     sub_names = sub_project_names(project)
     return Filing(
+        mandated=mandated_for(project.budget_year_id, project.unit_id),
         year=project.budget_year.year,
         taxonomy=taxonomy or taxonomy_spec_for_year(project.budget_year),
         fields={name: getattr(project, name) for name in SCALAR_FIELDS},

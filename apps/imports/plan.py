@@ -17,7 +17,13 @@ from decimal import Decimal
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
 from apps.checks.rules import check_filing
-from apps.checks.snapshot import Filing, rows_from_json, taxonomy_spec_for_year, version_settings
+from apps.checks.snapshot import (
+    Filing,
+    mandated_for,
+    rows_from_json,
+    taxonomy_spec_for_year,
+    version_settings,
+)
 from apps.imports.cells import ERROR, NOTICE, WARNING, Issues, norm
 from apps.imports.metadata import exported_sub_projects, exported_total_source, metadata_for
 from apps.imports.parser import LAYOUT_EXPORT, ParsedProject, ParsedWorkbook
@@ -56,6 +62,7 @@ class _YearInfo:
         self.budget_year = budget_year
         self.spec = taxonomy_spec_for_year(budget_year)
         self.settings = version_settings(budget_year)
+        self.mandated = None  # the 固化指标 for the importing unit (set by build_plan)
         self.level2_ids = {
             (norm(l1.name), norm(l2.name)): l2.id for l1 in self.spec.level1s for l2 in l1.level2s
         }
@@ -122,6 +129,8 @@ def build_plan(
             )
         seen_names.setdefault(key, p.index)
         own_meta = metadata_for(p, meta) if parsed.layout == LAYOUT_EXPORT else None
+        if info is not None and info.mandated is None:
+            info.mandated = mandated_for(info.budget_year.pk, unit.pk)
         projects.append(_project_plan(p, own_meta, info, existing.get(key), user))
     return {
         "layout": parsed.layout,
@@ -399,6 +408,7 @@ def _filing(data: dict, info: _YearInfo) -> Filing:
         indicators=rows_from_json(schema.INDICATORS, data["indicators"]),
         lines=rows_from_json(schema.LINES, data["lines"]),
         docs=rows_from_json(schema.DOCS, data["docs"]),
+        mandated=info.mandated or (),
         **info.settings,
     )
 

@@ -133,6 +133,16 @@ class Indicator(models.Model):
     data_source = models.CharField("数据来源", max_length=200, blank=True)
     remark = models.TextField("备注", blank=True, max_length=ROW_TEXT_MAX)
     order = models.PositiveIntegerField("排序", default=0)
+    # Derived on save (apps/projects/rows.py): the library entry whose 三级指标 this row's
+    # name is, in the year's taxonomy — how a row picked from the library stays linked.
+    library_entry = models.ForeignKey(
+        "library.LibraryIndicator",
+        verbose_name="指标库来源",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The row of an earlier project this one was copied from (复制上年): its 目标值 shows
     # beside this one as 历史值; kept when the source is deleted as "not known".
     copied_from = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
+from apps.library.permissions import can_propose
 from apps.pages.copy_views import attach_history_values
 from apps.projects import selectors
 from apps.projects.filters import sort_links
@@ -110,6 +111,7 @@ def project_create_view(request):
             unit=form.cleaned_data["unit"],
             budget_year=form.cleaned_data["budget_year"],
             name=form.cleaned_data["name"],
+            category=form.cleaned_data.get("category") or "",
             actor=request.user,
         )
         messages.success(request, f"已新建项目“{project.name}”，请填写三张申报表。")
@@ -141,6 +143,8 @@ def project_detail(request, pk):
             .lines_total,
             "can_edit": can_edit(request.user, project),
             "can_copy": can_copy(request.user, project),
+            "can_propose": can_propose(request.user),
+            "mandated_missing": sum(1 for f in findings if f.code == "M_MISSING"),
             "sub_projects": project.sub_projects.all(),
             **_review_context(request.user, project),
         },

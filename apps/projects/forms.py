@@ -16,7 +16,10 @@ from apps.units.models import Unit
 class ProjectCreateForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["unit", "budget_year", "name"]
+        fields = ["unit", "budget_year", "name", "category"]
+        help_texts = {
+            "category": "选择后自动加入该类项目的固化指标；也可稍后在项目总体情况中填写。"
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

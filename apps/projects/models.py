@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
+from apps.core.choices import ProjectCategory
 from apps.sheets import schema
 from apps.sheets.schema import LONG_TEXT_MAX
 
@@ -13,10 +14,7 @@ FUNDING_FIELDS = [i.name for i in schema.fields() if i.group == "项目资金"]
 class Project(models.Model):
     """A project of a unit for a budget year: sheet 1 and the scalar fields of sheet 2."""
 
-    class Category(models.TextChoices):
-        ONE_OFF = "one_off", "一次性项目"
-        RECURRING = "recurring", "经常性项目"
-        MID_TERM = "mid_term", "中期预算试点项目"
+    Category = ProjectCategory
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"

@@ -5,6 +5,7 @@ snapshot-shaped dicts (apps/sheets/snapshot.py), and it writes only what differs
 from django.apps import apps as django_apps
 
 from apps.indicators.services import indicator_apply_target
+from apps.library.selectors import library_links
 from apps.sheets.schema import INDICATORS, Table
 from apps.sheets.values import from_json
 
@@ -44,6 +45,18 @@ def _derived(indicator) -> tuple:
 DERIVED = ("target_raw", "target_kind", "target_comparator", "target_number", "target_unit")
 
 
+def _link_library(project, indicators) -> None:
+    """Link each written row to the library entry it names (same 二级指标 first)."""
+    links = library_links(
+        taxonomy_id=project.budget_year.taxonomy_id,
+        unit_id=project.unit_id,
+        names={i.name.strip() for i in indicators if i.name.strip()},
+    )
+    for indicator in indicators:
+        name = indicator.name.strip()
+        indicator.library_entry_id = links.get((indicator.level2_id, name), links.get(name))
+
+
 def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> list:
     """Make ``project``'s rows of ``table`` exactly ``rows``.
 
@@ -56,7 +69,7 @@ def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> list:
     # Fresh from the database, not the project's prefetched rows: a page's model forms
     # have already put their input on those instances while validating.
     existing = {r.pk: r for r in model.objects.filter(project=project)}
-    kept, new, saved = set(), [], []
+    kept, new, saved, changed_rows = set(), [], [], []
     for position, row in enumerate(rows):
         obj = existing.get(row.get("id")) if row.get("id") is not None else None
         if obj is None:
@@ -74,7 +87,11 @@ def rows_sync(*, project, table: Table, rows: list[dict], subs: dict) -> list:
         else:
             kept.add(obj.pk)
             if changed:
-                obj.save()
+                changed_rows.append(obj)
+    if table is INDICATORS and (new or changed_rows):
+        _link_library(project, [*new, *changed_rows])
+    for obj in changed_rows:
+        obj.save()
     gone = [pk for pk in existing if pk not in kept]
     if gone:
         model.objects.filter(pk__in=gone).delete()

@@ -12,13 +12,15 @@ from apps.checks.findings import Finding
 from apps.checks.rules import count
 from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Level2
-from apps.projects.history import history_baseline, history_record
+from apps.library.selectors import applies, mandated_row, mandated_specs
+from apps.projects.history import history_baseline, history_record, project_for_snapshot
 from apps.projects.models import EDITABLE_STATUSES, Project, SubProject
 from apps.projects.rows import rows_sync
 from apps.projects.selectors import project_findings
 from apps.projects.sheets import PAGE_TABLES, formset_rows
 from apps.sheets import schema
 from apps.sheets.limits import rows_check
+from apps.sheets.snapshot import project_snapshot
 from apps.units.models import Unit
 
 
@@ -56,11 +58,45 @@ def project_refresh_findings(*, project: Project) -> list[Finding]:
 
 
 @transaction.atomic
-def project_create(*, unit: Unit, budget_year: BudgetYear, name: str, actor=None) -> Project:
-    project = Project.objects.create(unit=unit, budget_year=budget_year, name=name.strip())
+def project_create(
+    *, unit: Unit, budget_year: BudgetYear, name: str, category: str = "", actor=None
+) -> Project:
+    """A new, empty project, with the 固化指标 that apply to it already in its tree."""
+    project = Project.objects.create(
+        unit=unit, budget_year=budget_year, name=name.strip(), category=category
+    )
+    _mandated_rows_add(project)
     project_refresh_findings(project=project)
     history_record(project=project, actor=actor, source="新建")
     return project
+
+
+def _mandated_rows_add(project: Project) -> int:
+    version = project.budget_year.form_version
+    specs = [
+        s
+        for s in mandated_specs(budget_year_id=project.budget_year_id, unit_id=project.unit_id)
+        if applies(s, project.category)
+    ]
+    present = {(i.level2_id, i.name.strip()) for i in project.indicators.all()}
+    missing = [s for s in specs if (s.level2_id, s.name) not in present]
+    if not missing:
+        return 0
+    rows = project_snapshot(project_for_snapshot(project.pk))["indicators"]
+    rows += [mandated_row(spec, version) for spec in missing]
+    rows_sync(project=project, table=schema.INDICATORS, rows=rows, subs={})
+    return len(missing)
+
+
+@transaction.atomic
+def project_mandated_apply(*, project: Project, actor) -> int:
+    """Add the 固化指标 the project lacks (after its 项目类别 was chosen, or set later).
+    Returns how many rows were added."""
+    project_lock_for_write(project=project, expected_revision=None)
+    added = _mandated_rows_add(project)
+    if added:
+        _saved(project, actor)
+    return added
 
 
 def _save_rows(key: str, formset, project: Project) -> None:

@@ -62,6 +62,10 @@ class Command(BaseCommand):
             load_project_file(path)
             loaded += 1
         _open_filing_rounds()
+        from apps.library.reference import library_common_load, library_from_projects
+
+        library_common_load()
+        library_from_projects(Project.objects.all())
         self.stdout.write(f"已载入 {loaded} 个演示项目（共 {Project.objects.count()} 个）。")
         self.stdout.write(f"已载入 {unit_budgets_load_demo()} 份演示单位预算。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

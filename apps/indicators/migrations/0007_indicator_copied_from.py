@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_scoring_limit'),
+        ('indicators', '0006_indicator_library_entry'),
     ]
 
     operations = [

@@ -1,0 +1,250 @@
+"""Reads of the library: what a unit may pick from, the type-ahead, mandated indicators."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from apps.indicators.models import Indicator
+from apps.library import lookups  # noqa: F401  (registers name__ilike)
+from apps.library.models import LibraryIndicator, Mandated
+from apps.units.models import Unit
+
+SUGGEST_LIMIT = 8
+EARLIER_LIMIT = 5
+QUERY_MAX = 50
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def active(queryset: QuerySet[LibraryIndicator], on: date | None = None):
+    on = on or _today()
+    return queryset.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+    )
+
+
+def for_unit(queryset: QuerySet[LibraryIndicator], unit_id: int, department_id=None):
+    """The union a unit's filers pick from: 共性 entries and its department's entries.
+    (No join through the department's units: that multiplies every department entry by
+    the department's units before the filter.)"""
+    if department_id is None:
+        department_id = Unit.objects.filter(pk=unit_id).values("parent_id")
+        owners = Q(owner_id=unit_id) | Q(owner_id__in=department_id)
+    else:
+        owners = Q(owner_id__in=[unit_id, department_id])
+    return queryset.filter(Q(owner__isnull=True) | owners)
+
+
+def library_links(*, taxonomy_id: int, unit_id: int, names: set[str]) -> dict:
+    """Entries named ``names`` in a taxonomy a unit may pick from, by (level2 id, name) and
+    by name alone; a department's own entry wins over a 共性 one of the same name."""
+    if not names:
+        return {}
+    rows = (
+        for_unit(LibraryIndicator.objects, unit_id)
+        .filter(level2__level1__taxonomy_id=taxonomy_id, name__in=names)
+        .order_by("tier", "id")  # "common" < "department": department entries overwrite
+        .values_list("id", "level2_id", "name")
+    )
+    links: dict = {}
+    for entry_id, level2_id, name in rows:
+        links[(level2_id, name)] = entry_id
+        links.setdefault(name, entry_id)
+    return links
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    source: str  # "library" or "earlier"
+    name: str
+    level2_id: int | None
+    level_label: str
+    target: str
+    unit: str
+    nature: str
+    typical_value: str
+    explanation: str
+    scoring: str
+    remark: str
+    tier_label: str = ""
+    origin: str = ""  # earlier indicators: which year and project
+
+
+def _clean(q: str) -> str:
+    return " ".join((q or "").split())[:QUERY_MAX]
+
+
+def suggestions(*, project, q: str, level2_id: int | None = None) -> list[Suggestion]:
+    """Library entries and the unit's own earlier indicators whose name contains ``q``;
+    the row's 二级指标 first, then names that start with ``q``, then shorter names."""
+    q = _clean(q)
+    if not q:
+        return []
+    first = [When(name__startswith=q, then=Value(0))]
+    rank = Case(*first, default=Value(1), output_field=IntegerField())
+    same = Case(
+        When(level2_id=level2_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    entries = (
+        active(for_unit(LibraryIndicator.objects, project.unit_id, project.unit.parent_id))
+        .filter(level2__level1__taxonomy_id=project.budget_year.taxonomy_id, name__ilike=q)
+        .select_related("level2__level1")
+        .annotate(same=same, rank=rank)
+        .order_by("same", "rank", "tier", "name")[:SUGGEST_LIMIT]
+    )
+    out = [
+        Suggestion(
+            source="library",
+            name=e.name,
+            level2_id=e.level2_id,
+            level_label=f"{e.level2.level1.name} · {e.level2.name}",
+            target=e.target_text,
+            unit=e.unit,
+            nature=e.nature,
+            typical_value=e.typical_value,
+            explanation=e.explanation,
+            scoring=e.scoring,
+            remark=e.explanation,
+            tier_label=e.get_tier_display(),
+        )
+        for e in entries
+    ]
+    out.extend(_earlier(project=project, q=q, level2_id=level2_id))
+    return out
+
+
+def _earlier(*, project, q: str, level2_id: int | None) -> list[Suggestion]:
+    """The unit's own indicators of other projects, one per name, the newest year first."""
+    level2_name = ""
+    if level2_id:
+        level2_name = (
+            Indicator.level2.field.related_model.objects.filter(pk=level2_id)
+            .values_list("name", flat=True)
+            .first()
+            or ""
+        )
+    same = Case(
+        When(level2__name=level2_name, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    rows = (
+        Indicator.objects.filter(project__unit_id=project.unit_id, name__ilike=q)
+        .exclude(project_id=project.pk)
+        .annotate(same=same)
+        .order_by("same", "-project__budget_year__year", "-project_id", "order")
+        .values_list(
+            "name",
+            "target_raw",
+            "remark",
+            "level2__name",
+            "level2__level1__name",
+            "project__name",
+            "project__budget_year__year",
+            "nature",
+            "target_value",
+            "measure_unit",
+            "explanation",
+            "scoring",
+        )[:60]
+    )
+    out, seen = [], set()
+    for row in rows:
+        name = row[0]
+        if name in seen:
+            continue
+        seen.add(name)
+        level = " · ".join(n for n in (row[4], row[3]) if n)
+        out.append(
+            Suggestion(
+                source="earlier",
+                name=name,
+                level2_id=None,
+                level_label=level,
+                target=row[1],
+                unit=row[9],
+                nature=row[7],
+                typical_value=row[8],
+                explanation=row[10],
+                scoring=row[11],
+                remark=row[2],
+                origin=f"{row[6]} 年 · {row[5]}",
+            )
+        )
+        if len(out) == EARLIER_LIMIT:
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class MandatedSpec:
+    id: int
+    level2_id: int
+    name: str
+    target: str
+    mode: str
+    editable: bool
+    weight: Decimal | None
+    category: str
+    set_by: str
+
+
+def mandated_specs(*, budget_year_id: int, unit_id: int) -> tuple[MandatedSpec, ...]:
+    """The 固化指标 of a year that apply to a unit (finance's and its department's)."""
+    rows = (
+        Mandated.objects.filter(budget_year_id=budget_year_id)
+        .filter(
+            Q(owner__isnull=True)
+            | Q(owner_id=unit_id)
+            | Q(owner_id__in=Unit.objects.filter(pk=unit_id).values("parent_id"))
+        )
+        .select_related("owner")
+        .order_by("level2__level1__order", "level2__order", "name", "id")
+    )
+    return tuple(
+        MandatedSpec(
+            id=m.id,
+            level2_id=m.level2_id,
+            name=m.name.strip(),
+            target=m.target.strip(),
+            mode=m.mode,
+            editable=m.editable,
+            weight=m.weight,
+            category=m.category,
+            set_by=m.owner.name if m.owner_id else "财政",
+        )
+        for m in rows
+    )
+
+
+def applies(spec: MandatedSpec, category: str | None) -> bool:
+    return not spec.category or spec.category == (category or "")
+
+
+NATURE_OF = {"≥": "positive", ">": "positive", "≤": "negative", "<": "negative", "=": "equal"}
+
+
+def mandated_row(spec: MandatedSpec, version: str) -> dict:
+    """A new indicator row (snapshot-shaped, for the row writer) carrying ``spec``."""
+    from apps.indicators.targets import parse_target
+    from apps.sheets.schema import NATIONAL_2021
+
+    row = {"id": None, "level2": spec.level2_id, "name": spec.name, "target_raw": spec.target}
+    if version == NATIONAL_2021:
+        parsed = parse_target(spec.target)
+        if parsed.kind == "quantitative":
+            row["nature"] = NATURE_OF.get(parsed.comparator or "=", "equal")
+            row["target_value"] = parsed.number_text
+            row["measure_unit"] = parsed.unit
+        else:
+            row["nature"] = "qualitative"
+            row["target_value"] = spec.target
+        row["weight"] = None if spec.weight is None else format(spec.weight, "f")
+        row["remark"] = f"固化指标（{spec.set_by}设定）"
+    else:
+        row["remark"] = f"固化指标（{spec.set_by}设定）"
+    return row
