@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.reviews",
     "apps.imports",
     "apps.unit_budgets",
+    "apps.performance",
     "apps.pages",
     "import_export",
     "apps.exports.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named in Chinese

@@ -23,5 +23,6 @@ urlpatterns = [
     path("imports/", include("apps.imports.urls")),
     path("library/", include("apps.library.urls")),
     path("unit-budgets/", include("apps.unit_budgets.urls")),
+    path("performance/", include("apps.performance.urls")),
     path("admin/", admin.site.urls),
 ]

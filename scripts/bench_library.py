@@ -129,7 +129,7 @@ def timed(call, runs: int) -> list[float]:
     return times
 
 
-def measure(user, project, q: str, runs: int) -> dict:
+def measure(user, project, q: str, runs: int, explain: bool = False) -> dict:
     client = Client()
     client.force_login(user)
     url = reverse("projects:library_suggest", args=[project.pk])
@@ -157,6 +157,12 @@ def measure(user, project, q: str, runs: int) -> dict:
         profiler.runcall(call)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
+    if explain:
+        with connection.cursor() as cursor:
+            for sql, params in searches:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                print(q, "\n".join(r[0] for r in cursor.fetchall()), "\n", file=sys.stderr)
+
     def floor():
         with connection.cursor() as cursor:
             for sql, params in searches:
@@ -174,6 +180,8 @@ def measure(user, project, q: str, runs: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE of the searches")
+    parser.add_argument("--keep", action="store_true", help="keep the database (to study plans)")
     args = parser.parse_args()
     sizes = (10_000, 1_000, 9_000) if args.quick else (100_000, 10_000, 90_000)
     runs = 5 if args.quick else 30
@@ -184,7 +192,7 @@ def main() -> int:
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             reference_load()
             user, project = build(*sizes)
-            results = [(q, measure(user, project, q, runs)) for q in QUERIES]
+            results = [(q, measure(user, project, q, runs, args.explain)) for q in QUERIES]
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             pg_version = cursor.fetchone()[0]
@@ -233,7 +241,8 @@ def main() -> int:
         print("\nfloor = the two search queries (library, earlier indicators) sent bare.")
         print("Exit code is 0 regardless: a slow machine must not fail CI.")
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

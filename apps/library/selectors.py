@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from apps.indicators.models import Indicator
-from apps.library import lookups  # noqa: F401  (registers name__ilike)
+from apps.indicators.models import Indicator, Level2
+from apps.library import lookups  # noqa: F401  (registers name__has_text)
 from apps.library.models import LibraryIndicator, Mandated
 from apps.units.models import Unit
 
@@ -80,63 +80,90 @@ def _clean(q: str) -> str:
     return " ".join((q or "").split())[:QUERY_MAX]
 
 
+def _entry_suggestion(e: LibraryIndicator) -> Suggestion:
+    return Suggestion(
+        source="library",
+        name=e.name,
+        level2_id=e.level2_id,
+        level_label=f"{e.level2.level1.name} · {e.level2.name}",
+        target=e.target_text,
+        unit=e.unit,
+        nature=e.nature,
+        typical_value=e.typical_value,
+        explanation=e.explanation,
+        scoring=e.scoring,
+        remark=e.explanation,
+        tier_label=e.get_tier_display(),
+    )
+
+
 def suggestions(*, project, q: str, level2_id: int | None = None) -> list[Suggestion]:
-    """Library entries and the unit's own earlier indicators whose name contains ``q``;
-    the row's 二级指标 first, then names that start with ``q``, then shorter names."""
+    """Library entries and the unit's own earlier indicators whose name contains ``q``.
+
+    Library entries come in three passes, each a small query that stops at the limit (no
+    sort of every match, which a two-character query can have thousands of): the row's
+    二级指标 first, then names that start with ``q``, then names that contain it."""
     q = _clean(q)
     if not q:
         return []
-    first = [When(name__startswith=q, then=Value(0))]
-    rank = Case(*first, default=Value(1), output_field=IntegerField())
-    same = Case(
-        When(level2_id=level2_id, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    entries = (
+    base = (
         active(for_unit(LibraryIndicator.objects, project.unit_id, project.unit.parent_id))
-        .filter(level2__level1__taxonomy_id=project.budget_year.taxonomy_id, name__ilike=q)
-        .select_related("level2__level1")
-        .annotate(same=same, rank=rank)
-        .order_by("same", "rank", "tier", "name")[:SUGGEST_LIMIT]
-    )
-    out = [
-        Suggestion(
-            source="library",
-            name=e.name,
-            level2_id=e.level2_id,
-            level_label=f"{e.level2.level1.name} · {e.level2.name}",
-            target=e.target_text,
-            unit=e.unit,
-            nature=e.nature,
-            typical_value=e.typical_value,
-            explanation=e.explanation,
-            scoring=e.scoring,
-            remark=e.explanation,
-            tier_label=e.get_tier_display(),
+        .filter(
+            level2_id__in=Level2.objects.filter(
+                level1__taxonomy_id=project.budget_year.taxonomy_id
+            ).values("id")
         )
-        for e in entries
-    ]
+        .select_related("level2__level1")
+    )
+    prefix = Case(
+        When(name__startswith=q, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    passes = []
+    if level2_id:
+        passes.append(
+            base.filter(level2_id=level2_id, name__has_text=q)
+            .annotate(prefix=prefix)
+            .order_by("prefix", "tier", "name")
+        )
+    passes.append(base.filter(name__startswith=q).order_by("name"))
+    passes.append(base.filter(name__has_text=q).order_by())
+    found: dict[int, LibraryIndicator] = {}
+    for queryset in passes:
+        if len(found) >= SUGGEST_LIMIT:
+            break
+        for e in queryset.exclude(pk__in=list(found))[: SUGGEST_LIMIT - len(found)]:
+            found[e.pk] = e
+    out = [_entry_suggestion(e) for e in found.values()]
     out.extend(_earlier(project=project, q=q, level2_id=level2_id))
     return out
 
 
+EARLIER_SCAN = 120
+
+
 def _earlier(*, project, q: str, level2_id: int | None) -> list[Suggestion]:
-    """The unit's own indicators of other projects, one per name, the newest year first."""
+    """The unit's own indicators of other projects, one per name, the newest first and the
+    row's 二级指标 name first. Read through the unit's projects (an index), not the names of
+    every unit's indicators; the newest matching rows are ranked here."""
     level2_name = ""
     if level2_id:
         level2_name = (
-            Indicator.level2.field.related_model.objects.filter(pk=level2_id)
-            .values_list("name", flat=True)
-            .first()
-            or ""
+            Level2.objects.filter(pk=level2_id).values_list("name", flat=True).first() or ""
         )
-    same = Case(
-        When(level2__name=level2_name, then=Value(0)), default=Value(1), output_field=IntegerField()
+    lookup = "name__contains" if q.lower() == q.upper() else "name__icontains"
+    # The ids first: given a join, the planner misjudges how many names match '%q%' and
+    # scans every unit's indicators; given the ids, it reads the unit's rows by index.
+    projects = list(
+        type(project)
+        .objects.filter(unit_id=project.unit_id)
+        .exclude(pk=project.pk)
+        .values_list("pk", flat=True)
     )
-    rows = (
-        Indicator.objects.filter(project__unit_id=project.unit_id, name__ilike=q)
-        .exclude(project_id=project.pk)
-        .annotate(same=same)
-        .order_by("same", "-project__budget_year__year", "-project_id", "order")
+    if not projects:
+        return []
+    rows = list(
+        Indicator.objects.filter(project_id__in=projects, **{lookup: q})
+        .order_by("-project_id", "order")
         .values_list(
             "name",
             "target_raw",
@@ -150,8 +177,10 @@ def _earlier(*, project, q: str, level2_id: int | None) -> list[Suggestion]:
             "measure_unit",
             "explanation",
             "scoring",
-        )[:60]
+        )[:EARLIER_SCAN]
     )
+    # Same level name first, then the newest year (stable: newest project first within).
+    rows.sort(key=lambda r: (r[3] != level2_name if level2_name else False, -r[6]))
     out, seen = [], set()
     for row in rows:
         name = row[0]

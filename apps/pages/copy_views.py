@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from apps.budgets.models import BudgetYear
 from apps.indicators.models import Indicator
+from apps.performance.selectors import results_for_indicators
 from apps.projects.copying import CopyRefused, copy_report, project_copy
 from apps.projects.forms import ProjectCopyForm
 from apps.projects.permissions import can_copy, get_project_for_user
@@ -73,12 +74,9 @@ def project_copied_view(request, pk):
 
 
 def last_year_results(source_ids: list[int]) -> dict[int, str]:
-    """完成值 of last year's indicators, by the source indicator's id.
-
-    THE ONE PLACE where self-evaluation plugs in: once it exists, return its
-    ``results_for_indicators(source_ids)`` here (完成值 as shown, keyed by indicator id).
-    Until then there is no 完成值 to show."""
-    return {}
+    """完成值 of last year's indicators, by the source indicator's id: the one place where
+    self-evaluation (apps/performance) meets the copy. Ids without one are absent."""
+    return {pk: r.actual for pk, r in results_for_indicators(source_ids).items()}
 
 
 def attach_history_values(page) -> None:

@@ -13,6 +13,7 @@ from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.library.permissions import can_propose
 from apps.pages.copy_views import attach_history_values
+from apps.performance.selectors import year_line
 from apps.projects import selectors
 from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
@@ -146,6 +147,7 @@ def project_detail(request, pk):
             "can_propose": can_propose(request.user),
             "mandated_missing": sum(1 for f in findings if f.code == "M_MISSING"),
             "sub_projects": project.sub_projects.all(),
+            "year_line": year_line(project, request.user),
             **_review_context(request.user, project),
         },
     )

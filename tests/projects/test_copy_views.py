@@ -3,6 +3,7 @@ filler and an outside reviewer get 404; reviewers who see the unit and admins ge
 nothing is written by a refused request. The goals sheet shows 历史值."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -182,5 +183,30 @@ def test_history_values_cost_one_query_whatever_the_rows(client_a, alice):
         counts.append(len(ctx.captured_queries))
         with CaptureQueriesContext(connection) as plain:
             assert goals(client_a, source).status_code == 200
-        assert len(ctx.captured_queries) == len(plain.captured_queries) + 1
+        # The source rows' 目标值, and last year's 完成值 (self-evaluation).
+        assert len(ctx.captured_queries) == len(plain.captured_queries) + 2
     assert counts[0] == counts[1]
+
+
+def test_last_years_result_shows_beside_the_history_value(client_a, alice, project, monkeypatch):
+    from apps.pages import copy_views
+
+    copy = project_copy(
+        source=project,
+        year=BudgetYear.objects.get(year=2021),
+        actor=alice,
+        keep_amounts=True,
+        name="x",
+    ).project
+    source_row = project.indicators.get(name="学校安保负责人满意度")
+    asked = []
+
+    def results(ids):
+        asked.append(sorted(ids))
+        return {source_row.pk: SimpleNamespace(actual="93%")}
+
+    monkeypatch.setattr(copy_views, "results_for_indicators", results)
+    body = goals(client_a, copy).content.decode()
+    assert asked == [sorted(project.indicators.values_list("pk", flat=True))]
+    assert body.count("上年完成值") == 1
+    assert "历史值：≥90%　上年完成值：93%" in body

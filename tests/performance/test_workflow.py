@@ -1,0 +1,228 @@
+"""The report workflow of a self-evaluation: every role × state × action, the edit right,
+and scope (other units' ids → 404) on every URL."""
+
+import pytest
+from django.urls import reverse
+
+from apps.performance.models import EvaluationEvent, SelfEvaluation
+from apps.performance.reports import ReportStatus
+from tests.performance.helpers import FULL, filled, form_post
+
+pytestmark = pytest.mark.django_db
+
+S = ReportStatus
+STATES = [S.DRAFT, S.SUBMITTED, S.DEPT_PASSED, S.RETURNED, S.ACCEPTED]
+ACTIONS = ["submit", "pass", "return", "accept"]
+RESULT = {"submit": S.SUBMITTED, "pass": S.DEPT_PASSED, "return": S.RETURNED, "accept": S.ACCEPTED}
+OUT = 404
+
+# fmt: off
+EXPECTED = {
+    #                       draft     submitted       dept_passed       returned  accepted
+    "filler":              ("submit", "",             "",               "submit", ""),
+    "unit_head":           ("submit", "",             "",               "submit", ""),
+    "other_unit_filler":   (OUT,      OUT,            OUT,              OUT,      OUT),
+    "dept_reviewer":       ("",       "pass return",  "",               "",       ""),
+    "other_dept_reviewer": (OUT,      OUT,            OUT,              OUT,      OUT),
+    "finance_reviewer":    ("",       "",             "return accept",  "",       ""),
+    "admin":               ("",       "",             "",               "",       ""),
+}
+# fmt: on
+ROLE_FIXTURES = {
+    "filler": "alice",
+    "unit_head": "hank",
+    "other_unit_filler": "bob",
+    "dept_reviewer": "charlie",
+    "other_dept_reviewer": "outsider",
+    "finance_reviewer": "fiona",
+    "admin": "adam",
+}
+
+
+def _expect(role, state, action):
+    cell = EXPECTED[role][STATES.index(state)]
+    return OUT if cell == OUT else action in cell.split()
+
+
+@pytest.fixture
+def evaluation(approved, alice):
+    return filled(approved, alice)
+
+
+def set_state(evaluation, state):
+    SelfEvaluation.objects.filter(pk=evaluation.pk).update(status=state)
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+@pytest.mark.parametrize(
+    ("role", "state", "action"),
+    [pytest.param(r, s, a, id=f"{r}-{s}-{a}") for r in EXPECTED for s in STATES for a in ACTIONS],
+)
+def test_transition_matrix(request, client, evaluation, role, state, action):
+    user = request.getfixturevalue(ROLE_FIXTURES[role])
+    set_state(evaluation, state)
+    client.force_login(user)
+    url = reverse("performance:action", args=[evaluation.pk, action])
+    response = client.post(url, {f"{action}-reason": "理由"})
+    evaluation.refresh_from_db()
+    expected = _expect(role, state, action)
+    if expected == OUT:
+        assert response.status_code == 404
+        assert evaluation.status == state
+    elif expected:
+        assert response.status_code == 302
+        assert evaluation.status == RESULT[action]
+        event = EvaluationEvent.objects.get(evaluation=evaluation)
+        assert (event.actor, event.from_status, event.to_status) == (user, state, RESULT[action])
+    else:
+        assert response.status_code == 302
+        assert evaluation.status == state
+        assert not EvaluationEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "state"),
+    [pytest.param(r, s, id=f"{r}-{s}") for r in EXPECTED for s in STATES],
+)
+def test_edit_matrix(request, client, evaluation, approved, role, state):
+    """Only the unit writes, and only while it is a draft or returned."""
+    user = request.getfixturevalue(ROLE_FIXTURES[role])
+    set_state(evaluation, state)
+    client.force_login(user)
+    data = form_post(evaluation, approved, FULL, actual_goal="改过的完成情况。")
+    response = client.post(reverse("performance:detail", args=[evaluation.pk]), data)
+    evaluation.refresh_from_db()
+    cell = EXPECTED[role][STATES.index(state)]
+    if cell == OUT:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+    may = role in ("filler", "unit_head") and state in (S.DRAFT, S.RETURNED)
+    assert (evaluation.actual_goal == "改过的完成情况。") is may
+
+
+def test_return_needs_a_reason(client, evaluation, charlie):
+    set_state(evaluation, S.SUBMITTED)
+    client.force_login(charlie)
+    client.post(
+        reverse("performance:action", args=[evaluation.pk, "return"]), {"return-reason": " "}
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.status == S.SUBMITTED
+
+
+def test_the_submitter_may_not_pass(client, evaluation, charlie):
+    """Segregation of duties: whoever submitted decides nothing on it."""
+    set_state(evaluation, S.SUBMITTED)
+    EvaluationEvent.objects.create(
+        evaluation=evaluation,
+        actor=charlie,
+        action="submit",
+        from_status="draft",
+        to_status="submitted",
+    )
+    client.force_login(charlie)
+    response = client.post(reverse("performance:action", args=[evaluation.pk, "pass"]))
+    evaluation.refresh_from_db()
+    assert evaluation.status == S.SUBMITTED
+    page = client.get(response.url).content.decode()
+    assert "不相容岗位" in page
+
+
+def test_full_round_with_history(client, evaluation, alice, charlie, fiona):
+    for user, action in [(alice, "submit"), (charlie, "pass"), (fiona, "return"), (alice, "submit"),
+                         (charlie, "pass"), (fiona, "accept")]:  # fmt: skip
+        client.force_login(user)
+        client.post(
+            reverse("performance:action", args=[evaluation.pk, action]),
+            {f"{action}-reason": "请补充"},
+        )
+    evaluation.refresh_from_db()
+    assert evaluation.status == S.ACCEPTED
+    events = list(evaluation.events.order_by("id").values_list("action", "to_status"))
+    assert [a for a, _ in events] == ["submit", "pass", "return", "submit", "pass", "accept"]
+    page = client.get(reverse("performance:detail", args=[evaluation.pk])).content.decode()
+    assert "请补充" in page and "财政已审核" in page
+
+
+def test_unknown_action_refused(client_a, evaluation):
+    response = client_a.post(reverse("performance:action", args=[evaluation.pk, "approve"]))
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.status == S.DRAFT
+
+
+@pytest.mark.parametrize("who", ["bob", "outsider"])
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [("detail", "get"), ("detail", "post"), ("check", "post"), ("print", "get"),
+     ("pdf", "get"), ("xlsx", "get")],
+)  # fmt: skip
+def test_other_units_ids_are_404(request, client, evaluation, who, name, method):
+    client.force_login(request.getfixturevalue(who))
+    response = getattr(client, method)(reverse(f"performance:{name}", args=[evaluation.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["bob", "outsider"])
+def test_start_on_another_units_project_is_404(request, client, approved, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("performance:start", args=[approved.pk]))
+    assert response.status_code == 404
+    assert not SelfEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["charlie", "fiona", "adam"])
+def test_only_the_unit_starts(request, client, approved, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("performance:start", args=[approved.pk]))
+    assert response.status_code == 302
+    assert not SelfEvaluation.objects.exists()
+
+
+def test_start_is_post_only(client_a, approved):
+    assert client_a.get(reverse("performance:start", args=[approved.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("who", ["alice", "hank"])
+def test_unit_starts(request, client, approved, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("performance:start", args=[approved.pk]))
+    evaluation = SelfEvaluation.objects.get()
+    assert response.url == reverse("performance:detail", args=[evaluation.pk])
+
+
+def test_list_is_scoped(client, evaluation, bob, charlie, outsider):
+    for user, sees in [(bob, False), (outsider, False), (charlie, True)]:
+        client.force_login(user)
+        page = client.get(reverse("performance:list")).content.decode()
+        assert (evaluation.project.name in page) is sees
+
+
+def test_each_step_notifies_the_next(evaluation, alice, hank, charlie, outsider, fiona):
+    from apps.performance.services import evaluation_act
+    from apps.reviews.models import Notification
+
+    def inbox(user):
+        return list(Notification.objects.filter(recipient=user).values_list("message", flat=True))
+
+    evaluation_act(evaluation=evaluation, actor=alice, action="submit")
+    assert any("绩效自评已提交，等待您审核" in m for m in inbox(charlie))
+    assert inbox(outsider) == [] and inbox(fiona) == []
+    evaluation_act(evaluation=evaluation, actor=charlie, action="pass")
+    assert any("已通过主管部门审核" in m for m in inbox(fiona))
+    evaluation_act(evaluation=evaluation, actor=fiona, action="return", reason="请补充佐证")
+    assert any("绩效自评被财政审核人退回：请补充佐证" in m for m in inbox(hank))
+
+
+def test_waiting_for_me(client, evaluation, charlie, fiona):
+    url = reverse("performance:list")
+    name = evaluation.project.name
+    client.force_login(charlie)
+    assert name not in client.get(url, {"waiting": "1"}).content.decode()  # a draft
+    set_state(evaluation, S.SUBMITTED)
+    assert name in client.get(url, {"waiting": "1"}).content.decode()
+    client.force_login(fiona)
+    assert name not in client.get(url, {"waiting": "1"}).content.decode()
+    assert name in client.get(url).content.decode()
