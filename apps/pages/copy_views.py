@@ -82,7 +82,7 @@ def last_year_results(source_ids: list[int]) -> dict[int, str]:
 def attach_history_values(page) -> None:
     """Give each indicator form of a goals page ``history_html``: the 历史值 of a row
     copied from last year (the source row's 目标值, and its 完成值 once known), shown
-    beside the row's target. One query for a page with copied rows, none without."""
+    beside the row's target. Two queries for a page with copied rows, none without."""
     formset = page.forms.get("indicators")
     if formset is None:
         return
