@@ -43,6 +43,18 @@ def project_export_pdf(request, pk):
     return _attachment(content, "application/pdf", filename)
 
 
+def blank_template_xlsx(request, year):
+    """The year's three sheets, empty, to fill offline and import (any signed-in user)."""
+    from apps.exports.blank import blank_workbook
+
+    budget_year = get_object_or_404(BudgetYear, year=year)
+    return _attachment(
+        blank_workbook(budget_year),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{year}年绩效目标申报表-空白模板.xlsx",
+    )
+
+
 def project_export_xlsx(request, pk):
     from apps.exports.xlsx import project_workbook
 

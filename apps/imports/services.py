@@ -60,6 +60,11 @@ def import_batch_create(
         raise FileRefused(reason)
     check_package(data, filename)
     parsed = parse_workbook(open_workbook(data))
+    if all(_unfilled(p) for p in parsed.projects):
+        raise FileRefused(
+            "工作簿中的申报表都没有填写（没有项目名称，也没有任何内容），可能是未填写的空白模板。"
+            "请在模板中填写项目名称和三张表的内容后再导入。"
+        )
     code = parsed.meta.get("unit_code")
     if parsed.layout == LAYOUT_EXPORT and code != unit.code and not may_import_other_units(user):
         raise FileRefused(
@@ -78,6 +83,13 @@ def import_batch_create(
         status=ImportBatch.Status.BLOCKED if plan_is_blocked(plan) else ImportBatch.Status.PREVIEW,
         plan=plan,
     )
+
+
+def _unfilled(p) -> bool:
+    """Nothing typed into the project's sheets (e.g. the blank template as downloaded)."""
+    typed = [v for k, v in p.fields.items() if k != "category" and v not in (None, "")]
+    filled = typed or p.fields.get("category") or p.indicators or p.lines or p.docs
+    return not (filled or p.printed_total is not None)
 
 
 def import_batch_cancel(*, batch: ImportBatch) -> ImportBatch:

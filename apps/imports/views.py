@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.budgets.models import BudgetYear
 from apps.imports.files import LIMITS_TEXT, FileRefused
 from apps.imports.forms import UploadForm
 from apps.imports.models import ImportBatch
@@ -44,6 +45,7 @@ def upload(request):
         "refused": refused,
         "limits": LIMITS_TEXT,
         "recent": recent,
+        "template_years": BudgetYear.objects.order_by("-year"),
     }
     return render(request, "imports/upload.html", context, status=400 if refused else 200)
 

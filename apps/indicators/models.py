@@ -143,6 +143,16 @@ class Indicator(models.Model):
         blank=True,
         related_name="+",
     )
+    # The row of an earlier project this one was copied from (复制上年): its 目标值 shows
+    # beside this one as 历史值; kept when the source is deleted as "not known".
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name="复制自",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["project", "order", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.pages import library_views, views
+from apps.pages import copy_views, library_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("<int:pk>/library/suggest/", library_views.library_suggest, name="library_suggest"),
     path("<int:pk>/library/propose/", library_views.library_propose, name="library_propose"),
     path("<int:pk>/mandated/apply/", library_views.mandated_apply, name="mandated_apply"),
+    path("<int:pk>/copy/", copy_views.project_copy_view, name="copy"),
+    path("<int:pk>/copied/", copy_views.project_copied_view, name="copied"),
 ]

@@ -12,11 +12,13 @@ from apps.checks.findings import SHEET_LABELS, Sheet
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.library.permissions import can_propose
+from apps.pages.copy_views import attach_history_values
 from apps.performance.selectors import year_line
 from apps.projects import selectors
 from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
 from apps.projects.permissions import (
+    can_copy,
     can_create_project,
     can_edit,
     get_project_for_user,
@@ -139,6 +141,7 @@ def project_detail(request, pk):
             "findings": findings,
             "lines_total": project.lines_total,
             "can_edit": can_edit(request.user, project),
+            "can_copy": can_copy(request.user, project),
             "can_propose": can_propose(request.user),
             "mandated_missing": sum(1 for f in findings if f.code == "M_MISSING"),
             "sub_projects": project.sub_projects.all(),
@@ -257,6 +260,8 @@ def project_sheet(request, pk, sheet):
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
     page = page or build_page(project, sheet)
+    if sheet == Sheet.GOALS:
+        attach_history_values(page)
     can_comment = review_permissions.can_comment(request.user, project)
     context = {
         "project": project,

@@ -143,3 +143,49 @@ class RevisionForm(forms.Form):
     def expected(self) -> int:
         """The posted revision; -1 (never current) when a page posts none or garbage."""
         return self.cleaned_data["revision"] if self.is_valid() else -1
+
+
+class ProjectCopyForm(forms.Form):
+    """复制上年 / 复制为新项目: the year of the new draft, its name, amounts kept or not."""
+
+    KEEP, CLEAR = "keep", "clear"
+
+    budget_year = forms.ModelChoiceField(
+        label="复制到预算年度", queryset=BudgetYear.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label="新项目名称", max_length=200)
+    amounts = forms.ChoiceField(
+        label="金额",
+        choices=[
+            (KEEP, "复制原项目的金额"),
+            (CLEAR, "清空金额（项目资金、明细金额和单价），重新填写"),
+        ],
+        initial=CLEAR,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, source: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["budget_year"].queryset = BudgetYear.objects.filter(
+            year__gte=source.budget_year.year
+        ).order_by("year")
+        self.fields["name"].error_messages["required"] = "请填写新项目的名称。"
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "复制"))
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean(self):
+        data = super().clean()
+        year, name = data.get("budget_year"), data.get("name")
+        if year and name:
+            taken = Project.objects.filter(unit_id=self.source.unit_id, budget_year=year, name=name)
+            if taken.exists():
+                self.add_error("name", "本单位该年度已有同名项目。")
+        return data
+
+    @property
+    def keep_amounts(self) -> bool:
+        return self.cleaned_data["amounts"] == self.KEEP

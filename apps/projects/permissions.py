@@ -65,3 +65,18 @@ def can_edit(user: User, project: Project) -> tuple[bool, str]:
             return False, "项目已批复，内容已冻结；如需修改请先申请调整。"
         return False, f"项目状态为“{project.get_status_display()}”，审核期间不能修改。"
     return True, ""
+
+
+def can_copy(user: User, project: Project) -> tuple[bool, str]:
+    """Whether the user may start a new draft from ``project`` (复制上年, 复制为新项目).
+
+    Only the fillers and the unit head of the project's own unit: the copy is a new
+    declaration of that unit, as a draft they then fill. Reviewers and administrators do
+    not draft for a unit (administrators may still create an empty project or bring a
+    filed workbook in; a copy is new content, written in the unit's name). The source's
+    state does not matter: an approved (frozen) project is the usual source."""
+    if user.role in (Role.FILLER, Role.UNIT_HEAD) and user.unit_id == project.unit_id:
+        return True, ""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return False, "管理员不替单位起草申报内容；复制项目由本单位填报人操作。"
+    return False, "只有本单位填报人可以复制项目。"

@@ -308,6 +308,7 @@ NOT_SHEET_FIELDS = {
         "level1_text",
         "level2_text",
         "library_entry",  # derived from the name on save (apps/projects/rows.py)
+        "copied_from",
     },
     "budget_lines.BudgetLine": {"id", "project", "order"},
     "guarantees.RuleDocument": {"id", "project", "order"},

@@ -53,7 +53,9 @@ def meta_name(grid: Grid, before_row: int) -> str | None:
                 if m and m[1]:
                     return m[1]
                 following = [b for b in grid.anchors(r) if b.col > a.col]
-                return str(following[0].raw).strip() if following else ""
+                if not following or norm(str(following[0].raw)).startswith("金额单位"):
+                    return ""  # "项目名称：" left empty (the blank template), then 金额单位
+                return str(following[0].raw).strip()
     return None
 
 

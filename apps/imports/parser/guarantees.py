@@ -26,8 +26,16 @@ def parse_guarantees(grid: Grid, project: ParsedProject) -> str | None:
     if "category" not in spans:
         spans["category"] = (1, spans["title"][0] - 1) if spans["title"][0] > 1 else (1, 1)
     first = head + 1
+    stage_spans = []
     if set(STAGE_LABELS) <= set(grid.texts(first)):
-        first += 1  # the second header row naming the three stages
+        # The second header row naming the three stages: a bare mark is read by the
+        # stage heading it stands under (a blank template's rows have empty stage cells).
+        stage_spans = [
+            (STAGE_LABELS.index(norm(a.raw)), grid.col_span(first, a.col))
+            for a in grid.anchors(first)
+            if isinstance(a.raw, str) and norm(a.raw) in STAGE_LABELS
+        ]
+        first += 1
     category = ""
     for r in range(first, grid.max_row + 1):
         cells = {k: grid.first_in(r, span) for k, span in spans.items()}
@@ -46,7 +54,7 @@ def parse_guarantees(grid: Grid, project: ParsedProject) -> str | None:
             )
         sub, title = split_tag(as_text(cells["title"], issues, sheet, "文件名称"))
         check_tag(sub, issues, sheet, r, "文件名称", cells["title"])
-        stages = _stages(marks, issues, sheet)
+        stages = _stages(marks, issues, sheet, stage_spans)
         project.docs.append(
             {
                 "category": category,
@@ -80,15 +88,18 @@ def _doc_category(value: Value, issues, sheet: str) -> str:
     return code
 
 
-def _stages(marks: list[Value], issues, sheet: str) -> list[bool]:
-    """Marks of the three stages: each cell names its stage ("实施阶段 ✓") or is taken in
-    column order; ✓ √ ☑ ✔ ■ mean checked, × ☐ □ ✗ or nothing mean not checked."""
+def _stages(marks: list[Value], issues, sheet: str, spans=()) -> list[bool]:
+    """Marks of the three stages: each cell names its stage ("实施阶段 ✓"), or stands under
+    a stage's heading, or is taken in column order; ✓ √ ☑ ✔ ■ mean checked, × ☐ □ ✗ or
+    nothing mean not checked."""
     stages = [False, False, False]
     position = 0
     for value in marks:
         text = as_text(value, issues, sheet, "保障阶段")
         plain = norm(text)
         index = next((i for i, label in enumerate(STAGE_LABELS) if label in plain), None)
+        if index is None:
+            index = next((i for i, (a, b) in spans if a <= value.col <= b), None)
         if index is None:
             index, position = position, position + 1
         else:
