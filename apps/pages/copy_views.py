@@ -47,6 +47,10 @@ def project_copy_view(request, pk):
             messages.success(
                 request, f"已复制为 {copy.budget_year.year} 年的项目“{copy.name}”（草稿）。"
             )
+            if result.mandated_added:
+                messages.info(
+                    request, f"已按本年度要求加入 {result.mandated_added} 个固化指标，请核对。"
+                )
             url = reverse("projects:copied", args=[copy.pk])
             return redirect(f"{url}?from={source.pk}")
     return render(

@@ -37,7 +37,7 @@ from apps.projects.history import history_baseline, project_for_snapshot
 from apps.projects.models import FUNDING_FIELDS, Project, SubProject
 from apps.projects.permissions import can_copy
 from apps.projects.rows import rows_sync
-from apps.projects.services import WriteRefused, project_refresh_findings
+from apps.projects.services import WriteRefused, mandated_rows_add, project_refresh_findings
 from apps.sheets import schema
 from apps.sheets.snapshot import project_snapshot
 from apps.sheets.values import from_json
@@ -82,6 +82,7 @@ class CopyResult:
     misfits: list[Indicator] = field(default_factory=list)
     interpretations: list[Interpretation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    mandated_added: int = 0  # the new year's 固化指标 added to the copy
 
 
 def _key(name: str) -> str:
@@ -304,6 +305,8 @@ def project_copy(
     rows_sync(project=project, table=schema.LINES, rows=lines, subs=subs)
     docs = [{**row, "id": None} for row in snapshot["docs"]]
     rows_sync(project=project, table=schema.DOCS, rows=docs, subs=subs)
+    # The new year's 固化指标 the copy lacks, as a new project gets them.
+    result.mandated_added = mandated_rows_add(project)
     project_refresh_findings(project=project)
     # The copy as written is where the new project's history starts.
     history_baseline(project=project)

@@ -71,13 +71,15 @@ def project_create(
     project = Project.objects.create(
         unit=unit, budget_year=budget_year, name=name.strip(), category=category
     )
-    _mandated_rows_add(project)
+    mandated_rows_add(project)
     project_refresh_findings(project=project)
     history_record(project=project, actor=actor, source="新建")
     return project
 
 
-def _mandated_rows_add(project: Project) -> int:
+def mandated_rows_add(project: Project) -> int:
+    """Add the 固化指标 that apply to ``project`` and that it lacks (inside the caller's
+    transaction); returns how many rows were added."""
     version = project.budget_year.form_version
     specs = [
         s
@@ -99,7 +101,7 @@ def project_mandated_apply(*, project: Project, actor) -> int:
     """Add the 固化指标 the project lacks (after its 项目类别 was chosen, or set later).
     Returns how many rows were added."""
     project_lock_for_write(project=project, expected_revision=None)
-    added = _mandated_rows_add(project)
+    added = mandated_rows_add(project)
     if added:
         _saved(project, actor)
     return added

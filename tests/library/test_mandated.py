@@ -200,3 +200,24 @@ def test_printed_like_any_row(client_a, project, on_time):
     client_a.post(reverse("projects:mandated_apply", args=[project.pk]))
     html = client_a.get(reverse("exports:project_print", args=[project.pk])).content.decode()
     assert "项目按期完成率" in html
+
+
+def test_a_copy_into_a_new_year_gets_that_years_mandated_indicators(alice, project, edu):
+    from apps.projects.copying import project_copy
+
+    year = BudgetYear.objects.get(year=2027)
+    Mandated.objects.create(
+        budget_year=year,
+        owner=edu,
+        level2=factories.level2(year, "满意度指标", "服务对象满意度指标"),
+        name="服务对象满意度",
+        target="≥90%",
+    )
+    result = project_copy(
+        source=project, year=year, actor=alice, keep_amounts=True, name=project.name
+    )
+    assert result.mandated_added == 1
+    copy = result.project
+    assert copy.indicators.filter(name="服务对象满意度", copied_from__isnull=True).exists()
+    assert copy.indicators.count() == project.indicators.count() + 1
+    assert codes(copy) == []
