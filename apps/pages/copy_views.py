@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from apps.budgets.models import BudgetYear
+from apps.core.money import fmt_number
 from apps.indicators.models import Indicator
 from apps.performance.selectors import results_for_indicators
 from apps.projects.copying import CopyRefused, copy_report, project_copy
@@ -77,10 +78,10 @@ def project_copied_view(request, pk):
 # --- 历史值 on the goals sheet ------------------------------------------------------------
 
 
-def last_year_results(source_ids: list[int]) -> dict[int, str]:
-    """完成值 of last year's indicators, by the source indicator's id: the one place where
-    self-evaluation (apps/performance) meets the copy. Ids without one are absent."""
-    return {pk: r.actual for pk, r in results_for_indicators(source_ids).items()}
+def last_year_results(source_ids: list[int]) -> dict:
+    """完成值 and 得分 of last year's indicators, by the source indicator's id: the one place
+    where self-evaluation (apps/performance) meets the copy. Ids without one are absent."""
+    return results_for_indicators(source_ids)
 
 
 def attach_history_values(page) -> None:
@@ -115,7 +116,10 @@ def attach_history_values(page) -> None:
 def _history_html(target, year, result) -> str:
     parts = [("历史值", target or "（未填）")]
     if result is not None:
-        parts.append(("上年完成值", result))
+        parts.append(("上年完成值", result.actual or "（未填）"))
+        score = getattr(result, "score", None)
+        if score is not None:
+            parts.append(("得分", f"{fmt_number(score)}/{fmt_number(result.weight)}"))
     return format_html(
         '<div class="history-value small text-muted" title="{} 年的目标值">{}</div>',
         year,

@@ -67,3 +67,25 @@ def test_year_line_shows_the_monitoring_light(client_a, approved, alice, referen
     monitored(open_round(fiona), approved, alice, executed=D("100000"))
     line = _line(client_a, approved)
     assert "1–6月" in line and "执行率 10.98%" in line and 'data-light="red"' in line
+
+
+def test_next_years_copy_shows_last_years_result_and_score(client_a, approved, alice):
+    """One tree, all year: the 2021 copy of an approved, self-evaluated 2020 project shows,
+    beside each copied indicator, last year's target, 完成值 and 得分 — for real, not mocked."""
+    from apps.budgets.models import BudgetYear
+    from apps.projects.copying import project_copy
+
+    reports = [{"actual": "80%", "reason": "设备到货延迟", "measures": "加强采购"}, *FULL[1:]]
+    evaluation = filled(approved, alice, reports)
+    copy = project_copy(
+        source=approved,
+        year=BudgetYear.objects.get(year=2021),
+        actor=alice,
+        keep_amounts=True,
+        name=approved.name,
+    ).project
+    body = client_a.get(reverse("projects:sheet", args=[copy.pk, "goals"])).content.decode()
+    first = evaluation.rows.get(indicator_id=indicator_ids(approved)[0])
+    expected_score = f"{first.score:,f}/{first.weight:,f}"
+    assert "历史值：=100%　上年完成值：80%　得分：" + expected_score in body
+    assert body.count("上年完成值") == approved.indicators.count()
