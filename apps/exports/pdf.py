@@ -136,8 +136,8 @@ def project_pdf_bounded(project: Project) -> bytes:
     return html_to_pdf_bounded(project_html(project))
 
 
-# Projects laid out together before their pages are written out (the unit book,
-# apps/unit_budgets/exports.py; the unit PDF keeps pages per project). Laid-out pages cost
+# Projects laid out together before their pages are written out (the unit book, and the
+# projects a unit PDF renders again: apps/exports/pages.py). Laid-out pages cost
 # about 16 MiB a project; a chunk bounds that, and writing fonts once a chunk (not once
 # a project) keeps most of the speed of one big document (scripts/bench_exports.py).
 UNIT_PDF_CHUNK = 6
