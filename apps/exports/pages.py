@@ -116,13 +116,11 @@ def _rendered(htmls, laid_out=lambda: None) -> list[bytes]:
     return parts
 
 
-def projects_pages_joined(projects, progress=lambda done: None) -> bytes:
-    """Every project's pages, reused where unchanged, joined into one PDF.
-
-    ``progress`` counts each project (the reused ones first, then those rendered), and
-    reaches the number of projects only when the joined file is written.
-    """
-    from pypdf import PdfReader, PdfWriter
+def projects_pages(projects, progress=lambda done: None) -> list:
+    """pypdf readers of every project's pages, kept ones reused, the others rendered and
+    kept. ``progress`` counts each project (the reused ones first) but stops one short of
+    the number of projects: the caller counts the last when the joined file is written."""
+    from pypdf import PdfReader
 
     projects = list(projects)
     total = len(projects)
@@ -152,10 +150,4 @@ def projects_pages_joined(projects, progress=lambda done: None) -> bytes:
         for (project, key, _), content in zip(batch, contents, strict=True):
             _store(project, key, content)
             readers[project.pk] = PdfReader(BytesIO(content))
-    writer = PdfWriter()
-    for project in projects:
-        writer.append(readers[project.pk])
-    out = BytesIO()
-    writer.write(out)
-    progress(total)
-    return out.getvalue()
+    return [readers[project.pk] for project in projects]

@@ -160,24 +160,34 @@ def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) 
 
     Each project's pages are its own (numbered 第 n 页 / 共 N 页 within the project) and
     are kept per project and reused while the project is unchanged (apps/exports/pages.py);
-    ``progress`` counts the projects and then the joined file's write.
+    ``progress`` counts the projects, the last one when the joined file is written.
     """
-    from apps.exports.pages import projects_pages_joined
+    from apps.exports.pages import projects_pages
 
-    return projects_pages_joined(projects, progress)
+    projects = list(projects)
+    content = join_pdfs(projects_pages(projects, progress))
+    progress(len(projects))
+    return content
 
 
-def join_pdfs(parts: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
+def join_pdfs(parts: list) -> bytes:
+    """One PDF of ``parts`` (PDF bytes or pypdf readers), in order."""
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for part in parts:
-        writer.append(BytesIO(part))
+        writer.append(part if isinstance(part, PdfReader) else BytesIO(part))
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF."""
-    return join_pdfs([summary_pdf(unit, budget_year, projects), projects_pdf(projects, progress)])
+    """The summary sheet, then every project's three sheets, as one PDF (joined once)."""
+    from apps.exports.pages import projects_pages
+
+    projects = list(projects)
+    summary = summary_pdf(unit, budget_year, projects)
+    content = join_pdfs([summary, *projects_pages(projects, progress)])
+    progress(len(projects))
+    return content
