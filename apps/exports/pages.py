@@ -10,6 +10,7 @@ or unreadable file is a miss too. ``revision`` records which project revision th
 show; writing a newer entry deletes the project's older ones.
 """
 
+import datetime
 import hashlib
 import logging
 from functools import cache
@@ -19,6 +20,7 @@ from itertools import batched
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError
+from django.utils import timezone
 
 from apps.exports.models import ProjectPages
 from apps.exports.pdf import (
@@ -30,6 +32,8 @@ from apps.exports.pdf import (
 )
 
 logger = logging.getLogger(__name__)
+
+PAGES_DIR = "exports/pages"
 
 
 @cache
@@ -66,7 +70,7 @@ def _read(entry: ProjectPages | None):
 
 def _store(project, key: str, content: bytes) -> None:
     """Keep ``content`` as the project's pages for ``key``; never fails the export."""
-    name = default_storage.save(f"exports/pages/{project.pk}-{key[:16]}.pdf", ContentFile(content))
+    name = default_storage.save(f"{PAGES_DIR}/{project.pk}-{key[:16]}.pdf", ContentFile(content))
     try:
         entry, created = ProjectPages.objects.get_or_create(
             project_id=project.pk, key=key, defaults={"revision": project.revision, "file": name}
@@ -151,3 +155,22 @@ def projects_pages(projects, progress=lambda done: None) -> list:
             _store(project, key, content)
             readers[project.pk] = PdfReader(BytesIO(content))
     return [readers[project.pk] for project in projects]
+
+
+def project_pages_prune(*, older_than=datetime.timedelta(hours=1)) -> int:
+    """Delete kept-page files no entry names (a deleted project's, a lost race's), older
+    than ``older_than`` so a worker between writing a file and its entry keeps it.
+    Returns the number of files deleted."""
+    try:
+        names = default_storage.listdir(PAGES_DIR)[1]
+    except FileNotFoundError:
+        return 0
+    kept = {name.rsplit("/", 1)[-1] for name in ProjectPages.objects.values_list("file", flat=True)}
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in names:
+        path = f"{PAGES_DIR}/{name}"
+        if name not in kept and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

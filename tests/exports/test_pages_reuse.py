@@ -2,6 +2,7 @@
 (apps/exports/pages.py): a second export renders no project again, a change renders that
 project alone, a lost file is rendered again, and chunks reuse the same pages."""
 
+import datetime
 import io
 
 import pytest
@@ -149,3 +150,17 @@ def test_chunks_reuse_the_pages(alice, unit_projects, renders, settings):
         joined = text(handle.read())
     for name in NAMES:
         assert name in joined
+
+
+def test_prune_deletes_the_files_no_entry_names(alice, unit_projects):
+    export(alice)
+    orphan = ProjectPages.objects.get(project=unit_projects[0])
+    kept = ProjectPages.objects.get(project=unit_projects[1])
+    ProjectPages.objects.filter(pk=orphan.pk).delete()  # as when its project is deleted
+    assert pages.project_pages_prune() == 0  # too recent: a worker may be writing its entry
+    assert pages.project_pages_prune(older_than=datetime.timedelta(0)) == 1
+    assert not default_storage.exists(orphan.file.name)
+    assert default_storage.exists(kept.file.name)
+    out = io.StringIO()
+    call_command("exports_prune", stdout=out)
+    assert "删除无主的项目页面文件 0 个" in out.getvalue()
