@@ -70,7 +70,13 @@ def _read(entry: ProjectPages | None):
 
 def _store(project, key: str, content: bytes) -> None:
     """Keep ``content`` as the project's pages for ``key``; never fails the export."""
-    name = default_storage.save(f"{PAGES_DIR}/{project.pk}-{key[:16]}.pdf", ContentFile(content))
+    try:
+        name = default_storage.save(
+            f"{PAGES_DIR}/{project.pk}-{key[:16]}.pdf", ContentFile(content)
+        )
+    except OSError:  # e.g. a full disk: the export goes on, the pages are not kept
+        logger.exception("pages of project %s not kept", project.pk)
+        return
     try:
         entry, created = ProjectPages.objects.get_or_create(
             project_id=project.pk, key=key, defaults={"revision": project.revision, "file": name}

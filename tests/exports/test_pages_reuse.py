@@ -164,3 +164,14 @@ def test_prune_deletes_the_files_no_entry_names(alice, unit_projects):
     out = io.StringIO()
     call_command("exports_prune", stdout=out)
     assert "删除无主的项目页面文件 0 个" in out.getvalue()
+
+
+def test_pages_that_cannot_be_kept_do_not_fail_the_export(alice, unit_projects, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", full)
+    content = export(alice)
+    assert ProjectPages.objects.count() == 0
+    for name in NAMES:
+        assert name in text(content)
