@@ -8,7 +8,8 @@ it, runs real ``manage.py db_worker`` processes, and drops the database again):
 Rows: one worker rendering the unit PDF in one piece (no split), one worker with the job
 split into chunks of EXPORT_CHUNK_PROJECTS (20) projects, and two workers sharing the
 chunks. Each time is from queueing the job to the joined file, polled every 0.2 s.
-``--quick``: 24 projects in chunks of 6. The exit code is always 0.
+``--quick``: 24 projects in chunks of 6. Kept project pages (apps/exports/pages.py) are
+dropped before each run, so every run renders every project. The exit code is always 0.
 """
 # Django must be set up before the app modules are imported, hence imports after code.
 # ruff: noqa: E402
@@ -33,7 +34,7 @@ from django.db import connection
 from apps.accounts.models import User
 from apps.budgets.models import BudgetYear
 from apps.budgets.reference import reference_load
-from apps.exports.models import ExportJob
+from apps.exports.models import ExportJob, ProjectPages
 from apps.exports.services import export_job_start
 from apps.units.models import Unit
 from tests import factories
@@ -118,6 +119,7 @@ def main() -> int:
                 (f"2 workers, chunks of {chunk}", 2, chunk),
             ]:
                 progress(label)
+                ProjectPages.objects.all().delete()  # each run renders every project
                 before = os.getloadavg()[0]
                 elapsed, chunks, who = run(user, unit, year, workers, size, media)
                 rows.append((label, elapsed, chunks, len(who), before, os.getloadavg()[0]))

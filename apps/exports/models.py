@@ -80,3 +80,30 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ProjectPages(models.Model):
+    """A project's rendered PDF pages, kept for whole-unit PDFs (apps/exports/pages.py).
+
+    ``key`` digests everything the pages print (the project's print HTML without an export
+    time, and the print stylesheets), so an entry is reused only while the sheets are
+    unchanged; ``revision`` records the project revision they were made from.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.PositiveIntegerField("项目版本")
+    key = models.CharField("内容摘要", max_length=64)
+    file = models.FileField("文件", upload_to="exports/pages/")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目 PDF 页面缓存"
+        verbose_name_plural = "项目 PDF 页面缓存"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="project_pages_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} · r{self.revision}"

@@ -14,7 +14,6 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from io import BytesIO
-from itertools import batched
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -27,11 +26,19 @@ from apps.exports.layout import project_layouts, unit_summary_layout
 from apps.projects.models import Project
 
 
-def project_html(project: Project) -> str:
+def project_html(project: Project, *, stamped: bool = True) -> str:
+    """The project's print HTML; ``stamped=False`` leaves out the export time, so the pages
+    can be kept and reused (apps/exports/pages.py; the summary sheet carries the time)."""
+    exported_at = timezone.now() if stamped else None
     return render_to_string(
         "exports/project.html",
-        {"project": project, "layouts": project_layouts(project), "exported_at": timezone.now()},
+        {"project": project, "layouts": project_layouts(project), "exported_at": exported_at},
     )
+
+
+# What the print templates link (templates/exports/base_print.html); their contents are
+# part of the key of kept pages.
+PRINT_STYLESHEETS = ("css/print.css", "css/widths.css")
 
 
 # The print templates' links (/static/…) resolve against this base; nothing is fetched
@@ -129,7 +136,8 @@ def project_pdf_bounded(project: Project) -> bytes:
     return html_to_pdf_bounded(project_html(project))
 
 
-# Projects laid out together before their pages are written out. Laid-out pages cost
+# Projects laid out together before their pages are written out (the unit book, and the
+# projects a unit PDF renders again: apps/exports/pages.py). Laid-out pages cost
 # about 16 MiB a project; a chunk bounds that, and writing fonts once a chunk (not once
 # a project) keeps most of the speed of one big document (scripts/bench_exports.py).
 UNIT_PDF_CHUNK = 6
@@ -150,38 +158,36 @@ def summary_pdf(unit, budget_year, projects) -> bytes:
 def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
     """Every project's three sheets, one after the other, as one PDF.
 
-    Each project is laid out on its own (its pages numbered 第 n 页 / 共 N 页 within the
-    project) and reported to ``progress``; chunks of projects are written out and joined.
+    Each project's pages are its own (numbered 第 n 页 / 共 N 页 within the project) and
+    are kept per project and reused while the project is unchanged (apps/exports/pages.py);
+    ``progress`` counts the projects, the last one when the joined file is written.
     """
-    from pypdf import PdfWriter
+    from apps.exports.pages import projects_pages
 
-    writer = PdfWriter()
-    done = 0
-    for chunk in batched(projects, UNIT_PDF_CHUNK):
-        documents = []
-        for project in chunk:
-            documents.append(weasy_html(project_html(project)).render())
-            done += 1
-            progress(done)
-        pages = [page for document in documents for page in document.pages]
-        writer.append(BytesIO(documents[0].copy(pages).write_pdf()))
-        del documents, pages  # free the laid-out pages before the next chunk
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    projects = list(projects)
+    content = join_pdfs(projects_pages(projects, progress))
+    progress(len(projects))
+    return content
 
 
-def join_pdfs(parts: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
+def join_pdfs(parts: list) -> bytes:
+    """One PDF of ``parts`` (PDF bytes or pypdf readers), in order."""
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for part in parts:
-        writer.append(BytesIO(part))
+        writer.append(part if isinstance(part, PdfReader) else BytesIO(part))
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF."""
-    return join_pdfs([summary_pdf(unit, budget_year, projects), projects_pdf(projects, progress)])
+    """The summary sheet, then every project's three sheets, as one PDF (joined once)."""
+    from apps.exports.pages import projects_pages
+
+    projects = list(projects)
+    summary = summary_pdf(unit, budget_year, projects)
+    content = join_pdfs([summary, *projects_pages(projects, progress)])
+    progress(len(projects))
+    return content

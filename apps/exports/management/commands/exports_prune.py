@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from apps.exports.pages import project_pages_prune
 from apps.exports.recovery import export_jobs_prune, export_jobs_recover
 
 
@@ -17,7 +18,8 @@ class Command(BaseCommand):
             raise SystemExit(2)
         recovered = export_jobs_recover()
         pruned = export_jobs_prune(days=days)
+        pages = project_pages_prune()
         self.stdout.write(
             f"已删除 {pruned} 个旧导出；重新排队 {recovered['requeued']} 个，"
-            f"标为失败 {recovered['failed']} 个。"
+            f"标为失败 {recovered['failed']} 个；删除无主的项目页面文件 {pages} 个。"
         )
