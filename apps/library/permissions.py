@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
 from apps.library.models import LibraryIndicator, Mandated, Proposal, Tier
-from apps.units.models import Unit
+from apps.library.selectors import for_unit
 
 Role = User.Role
 
@@ -30,10 +30,7 @@ def readable_entries(user: User) -> QuerySet[LibraryIndicator]:
         return entries
     if user.unit_id is None:
         return entries.none()
-    department = Unit.objects.filter(pk=user.unit_id).values("parent_id")
-    return entries.filter(
-        Q(tier=Tier.COMMON) | Q(owner_id=user.unit_id) | Q(owner_id__in=department)
-    )
+    return for_unit(entries, user.unit_id)  # 共性 (no owner) and its department's
 
 
 def can_keep(user: User, owner_id: int | None) -> tuple[bool, str]:

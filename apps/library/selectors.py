@@ -29,10 +29,10 @@ def active(queryset: QuerySet[LibraryIndicator], on: date | None = None):
     )
 
 
-def for_unit(queryset: QuerySet[LibraryIndicator], unit_id: int, department_id=None):
-    """The union a unit's filers pick from: 共性 entries and its department's entries.
-    (No join through the department's units: that multiplies every department entry by
-    the department's units before the filter.)"""
+def for_unit(queryset: QuerySet, unit_id: int, department_id=None):
+    """What applies to a unit of rows with an ``owner`` (library entries, 固化指标): those
+    without one (共性, finance's) and its department's. (No join through the department's
+    units: that multiplies every department row by the department's units first.)"""
     if department_id is None:
         department_id = Unit.objects.filter(pk=unit_id).values("parent_id")
         owners = Q(owner_id=unit_id) | Q(owner_id__in=department_id)
@@ -225,12 +225,7 @@ class MandatedSpec:
 def mandated_specs(*, budget_year_id: int, unit_id: int) -> tuple[MandatedSpec, ...]:
     """The 固化指标 of a year that apply to a unit (finance's and its department's)."""
     rows = (
-        Mandated.objects.filter(budget_year_id=budget_year_id)
-        .filter(
-            Q(owner__isnull=True)
-            | Q(owner_id=unit_id)
-            | Q(owner_id__in=Unit.objects.filter(pk=unit_id).values("parent_id"))
-        )
+        for_unit(Mandated.objects.filter(budget_year_id=budget_year_id), unit_id)
         .select_related("owner")
         .order_by("level2__level1__order", "level2__order", "name", "id")
     )
