@@ -4,6 +4,7 @@ indicator (``r<id>-actual`` …), bounded like every text the sheets keep."""
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from apps.core.money import parse_amount
 from apps.performance import scoring
@@ -38,16 +39,27 @@ class AmountField(forms.CharField):
         return amount
 
 
+def refuse_nul(field: forms.CharField) -> forms.CharField:
+    """Say in plain Chinese why a text with a NUL character (which PostgreSQL cannot keep)
+    is refused; Django's own zh-hans message reads “no empty string”."""
+    for validator in field.validators:
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = f"{field.label}中含有空字符（\\x00），无法保存，请删去后再保存。"
+    return field
+
+
 def _text(label, max_length, rows=2):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
-        error_messages={
-            "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
-        },
+    return refuse_nul(
+        forms.CharField(
+            label=label,
+            required=False,
+            max_length=max_length,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
+            error_messages={
+                "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+            },
+        )
     )
 
 
@@ -201,6 +213,32 @@ class MonitoringForm(forms.Form):
         data = self.cleaned_data
         keys = ("progress", "forecast", "reason", "measures")
         return {e.id: {k: data.get(f"m{e.id}-{k}", "") or "" for k in keys} for e in self.tree}
+
+
+REASON_MAX = 2000
+
+
+class ReasonForm(forms.Form):
+    """The 意见/理由 of a workflow action, posted as ``<action>-reason`` (prefix: the action):
+    refused at its length or for a NUL character (PostgreSQL keeps no NUL in text)."""
+
+    reason = refuse_nul(
+        forms.CharField(
+            label="意见",
+            required=False,
+            max_length=REASON_MAX,
+            strip=False,
+            error_messages={
+                "max_length": "意见最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+            },
+        )
+    )
+
+    def __init__(self, data, *, action: str):
+        super().__init__(data, prefix=action)
+
+    def refusal(self) -> str:
+        return " ".join(self.errors.get("reason", []))
 
 
 class RoundForm(forms.ModelForm):

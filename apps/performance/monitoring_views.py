@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports
-from apps.performance.forms import MonitoringForm, RoundForm
+from apps.performance.forms import MonitoringForm, ReasonForm, RoundForm
 from apps.performance.models import MonitoringRound
 from apps.performance.monitoring import (
     can_open_round,
@@ -184,10 +184,11 @@ def report_action(request, pk, action):
     if action not in ACTIONS:
         messages.error(request, "没有这个操作。")
         return redirect("performance:report", pk=pk)
-    reason = request.POST.get(f"{action}-reason", "")[:2001]
-    if len(reason) > 2000:
-        messages.error(request, "意见最多 2000 个字。")
+    reason_form = ReasonForm(request.POST, action=action)
+    if not reason_form.is_valid():
+        messages.error(request, reason_form.refusal())
         return redirect("performance:report", pk=pk)
+    reason = reason_form.cleaned_data["reason"]
     try:
         report = monitoring_act(report=report, actor=request.user, action=action, reason=reason)
     except ReportRefused as exc:

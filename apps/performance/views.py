@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports, selectors
-from apps.performance.forms import EvaluationForm
+from apps.performance.forms import EvaluationForm, ReasonForm
 from apps.performance.models import AMOUNT_FIELDS
 from apps.performance.permissions import get_evaluation_for_user
 from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus, StaleReport
@@ -150,10 +150,11 @@ def evaluation_action(request, pk, action):
     if action not in ACTIONS:
         messages.error(request, "没有这个操作。")
         return redirect("performance:detail", pk=pk)
-    reason = request.POST.get(f"{action}-reason", "")
-    if len(reason) > 2000:
-        messages.error(request, "意见最多 2000 个字。")
+    reason_form = ReasonForm(request.POST, action=action)
+    if not reason_form.is_valid():
+        messages.error(request, reason_form.refusal())
         return redirect("performance:detail", pk=pk)
+    reason = reason_form.cleaned_data["reason"]
     try:
         evaluation = evaluation_act(
             evaluation=evaluation, actor=request.user, action=action, reason=reason

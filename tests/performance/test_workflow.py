@@ -226,3 +226,29 @@ def test_waiting_for_me(client, evaluation, charlie, fiona):
     client.force_login(fiona)
     assert name not in client.get(url, {"waiting": "1"}).content.decode()
     assert name in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("请\x00改正", "空字符"), ("理" * 30_000, "意见最多 2000 个字（现有 30000 个）")],
+)
+def test_a_reason_that_cannot_be_kept_is_refused_in_chinese(
+    client, evaluation, charlie, fiona, approved, alice, reason, message
+):
+    """意见 with a NUL character (PostgreSQL refuses it in text) was a 500; a too long one is
+    refused with its count. Both the 自评 and the 运行监控 report, nothing changed."""
+    from tests.performance.helpers import monitored, open_round
+
+    set_state(evaluation, S.SUBMITTED)
+    report = monitored(open_round(fiona), approved, alice)
+    report.status = S.SUBMITTED
+    report.save(update_fields=["status"])
+    client.force_login(charlie)
+    for name, obj in (("performance:action", evaluation), ("performance:report_action", report)):
+        response = client.post(
+            reverse(name, args=[obj.pk, "return"]), {"return-reason": reason}, follow=True
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        obj.refresh_from_db()
+        assert obj.status == S.SUBMITTED and not obj.events.filter(action="return").exists()
