@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from apps.core.money import parse_amount
+from apps.library.forms import typed_in_full
 from apps.performance import scoring
 from apps.performance.models import (
     AMOUNT_FIELDS,
@@ -125,6 +126,7 @@ class EvaluationForm(forms.Form):
                 )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("改进措施", ROW_TEXT_MAX)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -199,6 +201,7 @@ class MonitoringForm(forms.Form):
             )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("纠偏措施", ROW_TEXT_MAX)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -236,6 +239,7 @@ class ReasonForm(forms.Form):
 
     def __init__(self, data, *, action: str):
         super().__init__(data, prefix=action)
+        self.action = action
 
     def refusal(self) -> str:
         return " ".join(self.errors.get("reason", []))
@@ -257,6 +261,7 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

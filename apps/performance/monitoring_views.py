@@ -92,7 +92,7 @@ def report_start(request, pk, project_pk):
     return redirect("performance:report", pk=report.pk)
 
 
-def _page(request, report, form=None):
+def _page(request, report, form=None, reason_form=None):
     tree = evaluation_tree(report.version)
     can_edit = reports.can_edit(request.user, report)
     form = form or MonitoringForm(report=report, tree=tree)
@@ -113,6 +113,7 @@ def _page(request, report, form=None):
             "can_edit": can_edit,
             "shown_actions": reports.shown_actions(request.user, report),
             "events": report.events.select_related("actor").order_by("-created_at", "-id"),
+            "reason_form": reason_form,
         },
     )
 
@@ -185,9 +186,9 @@ def report_action(request, pk, action):
         messages.error(request, "没有这个操作。")
         return redirect("performance:report", pk=pk)
     reason_form = ReasonForm(request.POST, action=action)
-    if not reason_form.is_valid():
+    if not reason_form.is_valid():  # shown again, whole, beside its refusal
         messages.error(request, reason_form.refusal())
-        return redirect("performance:report", pk=pk)
+        return _page(request, report, reason_form=reason_form)
     reason = reason_form.cleaned_data["reason"]
     try:
         report = monitoring_act(report=report, actor=request.user, action=action, reason=reason)

@@ -55,7 +55,7 @@ def _scored(form, tree, settings, evaluation):
     return result, findings, invalid
 
 
-def _page(request, evaluation, form=None):
+def _page(request, evaluation, form=None, reason_form=None):
     tree = evaluation_tree(evaluation.version)
     settings = settings_for(evaluation.version)
     can_edit = reports.can_edit(request.user, evaluation)
@@ -81,6 +81,7 @@ def _page(request, evaluation, form=None):
             "shown_actions": reports.shown_actions(request.user, evaluation),
             "events": evaluation.events.select_related("actor").order_by("-created_at", "-id"),
             "weights_note": weights_note(evaluation.version),
+            "reason_form": reason_form,
         },
     )
 
@@ -151,9 +152,9 @@ def evaluation_action(request, pk, action):
         messages.error(request, "没有这个操作。")
         return redirect("performance:detail", pk=pk)
     reason_form = ReasonForm(request.POST, action=action)
-    if not reason_form.is_valid():
+    if not reason_form.is_valid():  # shown again, whole, beside its refusal
         messages.error(request, reason_form.refusal())
-        return redirect("performance:detail", pk=pk)
+        return _page(request, evaluation, reason_form=reason_form)
     reason = reason_form.cleaned_data["reason"]
     try:
         evaluation = evaluation_act(

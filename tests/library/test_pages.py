@@ -101,7 +101,8 @@ def test_finance_keeps_the_common_tier_and_bad_input_is_refused_at_the_field(cli
     response = client.post(url, _entry_post(level, name="x" * 301))
     assert response.status_code == 200 and "不超过 300 字符" in response.content.decode()
     response = client.post(url, _entry_post(level, valid_from="2026-05-01", valid_to="2026-01-01"))
-    assert response.status_code == 200  # the dates in the wrong order: refused, no 500
+    assert response.status_code == 200  # the dates in the wrong order: refused, no 500,
+    assert "停用日期不能早于启用日期" in response.content.decode()  # saying why in Chinese
     assert not LibraryIndicator.objects.exists()
     response = client.post(url, _entry_post(level, explanation="解" * 1000))
     assert response.status_code == 302
@@ -196,6 +197,8 @@ def test_mandated_pages(client, charlie, fiona, alice, outsider, edu, year2020, 
     year2021 = BudgetYear.objects.get(year=2021)
     response = client.post(url, _mandated_post(year2021, level, owner=edu.pk))
     assert "指标体系" in response.content.decode() and not Mandated.objects.exists()
+    response = client.post(url, _mandated_post(year2020, level, owner=edu.pk, weight="-5"))
+    assert "分值不能为负数" in response.content.decode()  # not the constraint's name
     response = client.post(url, _mandated_post(year2020, level, owner=edu.pk))
     assert response.status_code == 302
     mandated = Mandated.objects.get()
@@ -216,3 +219,24 @@ def test_list_queries_are_fixed(client, fiona, level, django_assert_max_num_quer
     client.force_login(fiona)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("library:list")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "limit"),
+    [("library:create", "explanation", 1000), ("library:create", "name", 300)],
+)
+def test_long_texts_come_back_whole_with_their_count(client, fiona, level, name, field, limit):
+    """No ``maxlength`` on the form (a browser cuts a longer paste silently): 30,000
+    characters come back whole with the limit and the count, nothing saved."""
+    client.force_login(fiona)
+    url = reverse(name)
+    assert "maxlength" not in client.get(url).content.decode()
+    long = "解" * 30_000
+    html = client.post(url, _entry_post(level, **{field: long})).content.decode()
+    assert f"不超过 {limit} 字符" in html and "30000" in html and long in html
+    assert not LibraryIndicator.objects.exists()
+
+
+def test_the_mandated_form_has_no_maxlength(client, fiona):
+    client.force_login(fiona)
+    assert "maxlength" not in client.get(reverse("library:mandated_create")).content.decode()

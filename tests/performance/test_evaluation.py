@@ -187,3 +187,27 @@ def test_an_empty_post_saves_nothing(client_a, approved, alice):
     assert response.status_code == 200 and "缺少修订号" in response.content.decode()
     evaluation.refresh_from_db()
     assert evaluation.actual_goal == "年度目标已完成。" and evaluation.total_score == D("100.00")
+
+
+def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, approved, alice):
+    """No ``maxlength`` on the page (a browser cuts a longer paste there silently): a
+    30,000-character text comes back whole with its count, and nothing is saved."""
+    import re
+
+    evaluation = evaluation_start(project=approved, actor=alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    assert "maxlength" not in client_a.get(url).content.decode()
+    first = indicator_ids(approved)[0]
+    long = "字" * 30_000
+    for name, message in [
+        ("actual_goal", "年度总体目标实际完成情况最多 10000 个字（现有 30000 个）"),
+        (f"r{first}-reason", "偏差原因最多 1000 个字（现有 30000 个）"),
+        (f"r{first}-actual", "实际完成值最多 200 个字"),
+    ]:
+        data = form_post(evaluation, approved, FULL)
+        data[name] = long
+        html = client_a.post(url, data).content.decode()
+        assert message in html
+        assert re.search(f'>\\s*{long}</textarea>|value="{long}"', html), name
+        evaluation.refresh_from_db()
+        assert evaluation.revision == 0

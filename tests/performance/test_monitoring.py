@@ -243,3 +243,26 @@ def test_a_post_without_revision_saves_nothing(client_a, report):
     assert response.status_code == 200 and "缺少修订号" in response.content.decode()
     report.refresh_from_db()
     assert report.executed == D("455500")
+
+
+def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, report, approved):
+    """No ``maxlength`` on the report or the round form (a browser cuts a longer paste
+    silently): a 30,000-character 偏差原因 comes back whole with its count, nothing saved."""
+    url = reverse("performance:report", args=[report.pk])
+    assert "maxlength" not in client_a.get(url).content.decode()
+    ids = indicator_ids(approved)
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in ids:
+        data.update({f"m{pk}-progress": "50%", f"m{pk}-forecast": "yes"})
+    long = "因" * 30_000
+    data[f"m{ids[0]}-reason"] = long
+    html = client_a.post(url, data).content.decode()
+    assert "偏差原因最多 1000 个字（现有 30000 个）" in html and long in html
+    before = report.revision
+    report.refresh_from_db()
+    assert report.revision == before
+
+
+def test_the_round_form_has_no_maxlength(client, fiona):
+    client.force_login(fiona)
+    assert "maxlength" not in client.get(reverse("performance:rounds")).content.decode()

@@ -3,6 +3,7 @@ and scope (other units' ids → 404) on every URL."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.performance.models import EvaluationEvent, SelfEvaluation
 from apps.performance.reports import ReportStatus
@@ -235,8 +236,9 @@ def test_waiting_for_me(client, evaluation, charlie, fiona):
 def test_a_reason_that_cannot_be_kept_is_refused_in_chinese(
     client, evaluation, charlie, fiona, approved, alice, reason, message
 ):
-    """意见 with a NUL character (PostgreSQL refuses it in text) was a 500; a too long one is
-    refused with its count. Both the 自评 and the 运行监控 report, nothing changed."""
+    """意见 with a NUL character (PostgreSQL refuses it in text) was a 500; a too long one was
+    refused and dropped (and the box cut a longer paste silently). Now both are refused with
+    the reason in Chinese and the text kept whole, on the 自评 and the 运行监控 report."""
     from tests.performance.helpers import monitored, open_round
 
     set_state(evaluation, S.SUBMITTED)
@@ -249,6 +251,8 @@ def test_a_reason_that_cannot_be_kept_is_refused_in_chinese(
             reverse(name, args=[obj.pk, "return"]), {"return-reason": reason}, follow=True
         )
         assert response.status_code == 200
-        assert message in response.content.decode()
+        html = response.content.decode()
+        assert message in html
+        assert escape(reason) in html  # kept whole in its box, to shorten and send again
         obj.refresh_from_db()
         assert obj.status == S.SUBMITTED and not obj.events.filter(action="return").exists()
