@@ -25,8 +25,18 @@ def entry_save(*, form, actor) -> LibraryIndicator:
         before = LibraryIndicator.objects.select_for_update().get(pk=entry.pk)
         _refuse_unless(can_keep(actor, before.owner_id))
     entry.tier = Tier.DEPARTMENT if entry.owner_id else Tier.COMMON
-    entry.save()
+    _save_once(entry, "该二级指标下已有同名的库指标（可能刚由他人保存），请刷新后核对。")
     return entry
+
+
+def _save_once(row, clash: str) -> None:
+    """Save ``row``; a unique constraint hit by a save in between (another tab, a double
+    click: both forms passed their checks) is refused with ``clash``, not a 500."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:
+        raise LibraryRefused(clash) from exc
 
 
 def origin_of(indicator) -> str:
@@ -142,7 +152,7 @@ def mandated_save(*, form, actor) -> Mandated:
     if form.instance.pk:
         before = Mandated.objects.select_for_update().get(pk=mandated.pk)
         _refuse_unless(can_keep(actor, before.owner_id))
-    mandated.save()
+    _save_once(mandated, "已有相同的固化指标（可能刚由他人保存），请刷新后核对。")
     return mandated
 
 

@@ -5,7 +5,7 @@ the light, 执行率 and error count are stored on every save for lists and over
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
@@ -96,7 +96,11 @@ def monitoring_round_open(*, actor: User, **fields) -> MonitoringRound:
     allowed, reason = can_open_round(actor)
     if not allowed:
         raise ReportRefused(reason)
-    return MonitoringRound.objects.create(opened_by=actor, **fields)
+    try:
+        with transaction.atomic():
+            return MonitoringRound.objects.create(opened_by=actor, **fields)
+    except IntegrityError as exc:  # the same period opened in between (a double click)
+        raise ReportRefused("该年度已有同名的监控期间（可能刚由他人开启），请刷新后核对。") from exc
 
 
 @transaction.atomic

@@ -33,9 +33,13 @@ def round_list(request):
             messages.error(request, can_open[1])
             return redirect("performance:rounds")
         if form.is_valid():
-            round_ = monitoring_round_open(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已开启{round_}。")
-            return redirect("performance:round", pk=round_.pk)
+            try:
+                round_ = monitoring_round_open(actor=request.user, **form.cleaned_data)
+            except ReportRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已开启{round_}。")
+                return redirect("performance:round", pk=round_.pk)
     rounds = MonitoringRound.objects.select_related("budget_year")
     return render(
         request,

@@ -240,3 +240,21 @@ def test_long_texts_come_back_whole_with_their_count(client, fiona, level, name,
 def test_the_mandated_form_has_no_maxlength(client, fiona):
     client.force_login(fiona)
     assert "maxlength" not in client.get(reverse("library:mandated_create")).content.decode()
+
+
+def test_two_tabs_saving_the_same_new_entry_or_mandated(fiona, level, year2020):
+    """Both forms pass their checks, then both save (two tabs, a double click): the second
+    hit the unique constraint as a 500; now it is refused in Chinese, one row made."""
+    from apps.library.forms import LibraryEntryForm, MandatedForm
+    from apps.library.services import LibraryRefused, entry_save, mandated_save
+
+    for form_class, data, save, model in (
+        (LibraryEntryForm, _entry_post(level), entry_save, LibraryIndicator),
+        (MandatedForm, _mandated_post(year2020, level), mandated_save, Mandated),
+    ):
+        tabs = [form_class(data, user=fiona) for _ in range(2)]
+        assert all(tab.is_valid() for tab in tabs), [tab.errors for tab in tabs]
+        save(form=tabs[0], actor=fiona)
+        with pytest.raises(LibraryRefused, match="请刷新后核对"):
+            save(form=tabs[1], actor=fiona)
+        assert model.objects.count() == 1

@@ -266,3 +266,28 @@ def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, report, 
 def test_the_round_form_has_no_maxlength(client, fiona):
     client.force_login(fiona)
     assert "maxlength" not in client.get(reverse("performance:rounds")).content.decode()
+
+
+def test_a_round_opened_twice_at_once_is_refused_in_chinese(client, fiona, reference):
+    """Two tabs open the same period: both forms pass validate_unique, the second create
+    hit the constraint as a 500; now it is refused at the form, one round made."""
+    from apps.budgets.models import BudgetYear
+    from apps.performance.forms import RoundForm
+    from apps.performance.monitoring import monitoring_round_open
+
+    data = {
+        "budget_year": BudgetYear.objects.get(year=2020).pk,
+        "label": "1–6月",
+        "due_on": "2020-07-15",
+        "expected_rate": "50",
+        "yellow_lag": "10",
+        "red_lag": "20",
+        "unmet_light": "yellow",
+        "blank_reason_light": "yellow",
+    }
+    tabs = [RoundForm(data) for _ in range(2)]
+    assert all(tab.is_valid() for tab in tabs)
+    monitoring_round_open(actor=fiona, **tabs[0].cleaned_data)
+    with pytest.raises(ReportRefused, match="已有同名的监控期间"):
+        monitoring_round_open(actor=fiona, **tabs[1].cleaned_data)
+    assert MonitoringRound.objects.count() == 1
