@@ -237,11 +237,16 @@ class ReasonForm(forms.Form):
         )
     )
 
+    # The newest event the page showed (see reports.check_seen); absent: not checked.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     def __init__(self, data, *, action: str):
         super().__init__(data, prefix=action)
         self.action = action
 
     def refusal(self) -> str:
+        if "seen" in self.errors:
+            return "页面不完整，请刷新页面后再操作。"
         return " ".join(self.errors.get("reason", []))
 
 

@@ -163,7 +163,9 @@ def monitoring_save(
 
 
 @transaction.atomic
-def monitoring_act(*, report: MonitoringReport, actor: User, action: str, reason: str = ""):
+def monitoring_act(
+    *, report: MonitoringReport, actor: User, action: str, reason: str = "", seen=None
+):
     reason = (reason or "").strip()
     if action == "return" and not reason:
         raise ReportRefused("退回必须填写理由。")
@@ -171,6 +173,7 @@ def monitoring_act(*, report: MonitoringReport, actor: User, action: str, reason
     allowed, refusal = reports.can(action, actor, report)
     if not allowed:
         raise ReportRefused(refusal)
+    reports.check_seen(report, seen)
     if action == "submit":
         result = monitoring_assess(
             report, evaluation_tree(report.version), report.executed, stored_rows(report)

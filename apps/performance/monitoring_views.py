@@ -104,6 +104,7 @@ def _page(request, report, form=None, reason_form=None):
         for field in form.fields.values():
             field.disabled = True
     result, invalid = _assessed(form, report, tree)
+    events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
     return render(
         request,
         "performance/monitoring_report.html",
@@ -116,7 +117,8 @@ def _page(request, report, form=None, reason_form=None):
             "invalid": invalid,
             "can_edit": can_edit,
             "shown_actions": reports.shown_actions(request.user, report),
-            "events": report.events.select_related("actor").order_by("-created_at", "-id"),
+            "events": events,
+            "last_event": max((e.id for e in events), default=0),
             "reason_form": reason_form,
         },
     )
@@ -193,9 +195,11 @@ def report_action(request, pk, action):
     if not reason_form.is_valid():  # shown again, whole, beside its refusal
         messages.error(request, reason_form.refusal())
         return _page(request, report, reason_form=reason_form)
-    reason = reason_form.cleaned_data["reason"]
+    reason, seen = reason_form.cleaned_data["reason"], reason_form.cleaned_data["seen"]
     try:
-        report = monitoring_act(report=report, actor=request.user, action=action, reason=reason)
+        report = monitoring_act(
+            report=report, actor=request.user, action=action, reason=reason, seen=seen
+        )
     except ReportRefused as exc:
         messages.error(request, str(exc))
         for finding in exc.findings[:20]:

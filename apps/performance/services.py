@@ -135,7 +135,12 @@ def _reported_from_rows(evaluation: SelfEvaluation) -> dict[int, dict]:
 
 @transaction.atomic
 def evaluation_act(
-    *, evaluation: SelfEvaluation, actor: User, action: str, reason: str = ""
+    *,
+    evaluation: SelfEvaluation,
+    actor: User,
+    action: str,
+    reason: str = "",
+    seen: int | None = None,
 ) -> SelfEvaluation:
     """Submit, pass, return or accept, by the transition table (``reports.TRANSITIONS``).
     A submission is refused while errors remain (recomputed under the lock); a return
@@ -147,6 +152,7 @@ def evaluation_act(
     allowed, refusal = reports.can(action, actor, evaluation)
     if not allowed:
         raise ReportRefused(refusal)
+    reports.check_seen(evaluation, seen)
     if action == "submit":
         tree = evaluation_tree(evaluation.version)
         _, findings = compute(

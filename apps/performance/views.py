@@ -66,6 +66,7 @@ def _page(request, evaluation, form=None, reason_form=None):
             field.disabled = True
     result, findings, invalid = _scored(form, tree, settings, evaluation)
     scores = result.by_id()
+    events = list(evaluation.events.select_related("actor").order_by("-created_at", "-id"))
     return render(
         request,
         "performance/detail.html",
@@ -79,7 +80,8 @@ def _page(request, evaluation, form=None, reason_form=None):
             "invalid": invalid,
             "can_edit": can_edit,
             "shown_actions": reports.shown_actions(request.user, evaluation),
-            "events": evaluation.events.select_related("actor").order_by("-created_at", "-id"),
+            "events": events,
+            "last_event": max((e.id for e in events), default=0),
             "weights_note": weights_note(evaluation.version),
             "reason_form": reason_form,
         },
@@ -155,10 +157,10 @@ def evaluation_action(request, pk, action):
     if not reason_form.is_valid():  # shown again, whole, beside its refusal
         messages.error(request, reason_form.refusal())
         return _page(request, evaluation, reason_form=reason_form)
-    reason = reason_form.cleaned_data["reason"]
+    reason, seen = reason_form.cleaned_data["reason"], reason_form.cleaned_data["seen"]
     try:
         evaluation = evaluation_act(
-            evaluation=evaluation, actor=request.user, action=action, reason=reason
+            evaluation=evaluation, actor=request.user, action=action, reason=reason, seen=seen
         )
     except ReportRefused as exc:
         messages.error(request, str(exc))

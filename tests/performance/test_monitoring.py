@@ -291,3 +291,19 @@ def test_a_round_opened_twice_at_once_is_refused_in_chinese(client, fiona, refer
     with pytest.raises(ReportRefused, match="已有同名的监控期间"):
         monitoring_round_open(actor=fiona, **tabs[1].cleaned_data)
     assert MonitoringRound.objects.count() == 1
+
+
+def test_a_monitoring_action_from_a_stale_page_is_refused(client_a, report):
+    """The same guard as the 自评's (reports.check_seen): a page that showed no step yet
+    may not act once one happened."""
+    from apps.performance.models import MonitoringEvent
+
+    MonitoringEvent.objects.create(
+        report=report, actor=report.created_by, action="submit", from_status="draft",
+        to_status="submitted",
+    )  # fmt: skip
+    MonitoringReport.objects.filter(pk=report.pk).update(status=ReportStatus.RETURNED)
+    submit = reverse("performance:report_action", args=[report.pk, "submit"])
+    html = client_a.post(submit, {"submit-seen": "0"}, follow=True).content.decode()
+    assert "已有新的审核操作" in html
+    assert MonitoringReport.objects.get(pk=report.pk).status == ReportStatus.RETURNED

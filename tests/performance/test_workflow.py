@@ -256,3 +256,34 @@ def test_a_reason_that_cannot_be_kept_is_refused_in_chinese(
         assert escape(reason) in html  # kept whole in its box, to shorten and send again
         obj.refresh_from_db()
         assert obj.status == S.SUBMITTED and not obj.events.filter(action="return").exists()
+
+
+def test_an_action_from_a_page_older_than_the_last_step_is_refused(
+    client, evaluation, alice, charlie
+):
+    """Tab 1 shows the draft; the unit submits in tab 2 and the department returns it. 提交
+    from tab 1 re-submitted without the return reason ever shown; now it is refused until
+    the page is reloaded (its form says which step it saw), and double 提交 stays refused."""
+    import re
+
+    url = reverse("performance:detail", args=[evaluation.pk])
+    client.force_login(alice)
+    old_tab = client.get(url).content.decode()
+    seen = re.search(r'name="submit-seen" value="(\d+)"', old_tab).group(1)
+    submit = reverse("performance:action", args=[evaluation.pk, "submit"])
+    assert client.post(submit, {"submit-seen": seen}).status_code == 302
+    client.force_login(charlie)
+    back = reverse("performance:action", args=[evaluation.pk, "return"])
+    client.post(back, {"return-reason": "请补充偏差原因。", "return-seen": "999999"})
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.SUBMITTED  # stale too
+    fresh = re.search(r'name="return-seen" value="(\d+)"', client.get(url).content.decode())
+    client.post(back, {"return-reason": "请补充偏差原因。", "return-seen": fresh.group(1)})
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.RETURNED
+    client.force_login(alice)
+    html = client.post(submit, {"submit-seen": seen}, follow=True).content.decode()
+    assert "已有新的审核操作" in html and "当前状态：已退回" in html
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.RETURNED
+    assert EvaluationEvent.objects.filter(evaluation=evaluation, action="submit").count() == 1
+    reloaded = re.search(r'name="submit-seen" value="(\d+)"', client.get(url).content.decode())
+    assert client.post(submit, {"submit-seen": reloaded.group(1)}).status_code == 302
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.SUBMITTED
