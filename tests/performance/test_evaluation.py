@@ -211,3 +211,31 @@ def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, approved
         assert re.search(f'>\\s*{long}</textarea>|value="{long}"', html), name
         evaluation.refresh_from_db()
         assert evaluation.revision == 0
+
+
+def test_another_units_row_ids_in_the_post_change_nothing_of_theirs(
+    client_a, approved, alice, bob, unit_b
+):
+    """The page's fields are named by the approved indicators of this evaluation; fields
+    named by another unit's evaluation rows (or any other id) are ignored, never saved."""
+    from tests import factories
+    from tests.performance.helpers import approve
+
+    theirs = factories.ready_project(unit=unit_b, name="信息中心项目")
+    approve(theirs, bob)
+    their_evaluation = evaluation_start(project=theirs, actor=bob)
+    mine = evaluation_start(project=approved, actor=alice)
+    data = form_post(mine, approved, FULL)
+    ids = {*indicator_ids(theirs), *their_evaluation.rows.values_list("pk", flat=True)}
+    foreign = ids - set(indicator_ids(approved))  # (row pks may equal our indicator ids)
+    for pk in foreign:
+        data.update({f"r{pk}-actual": "篡改", f"r{pk}-reason": "篡改", f"r{pk}-level": "达成"})
+    response = client_a.post(reverse("performance:detail", args=[mine.pk]), data)
+    assert response.status_code == 302
+    assert not EvaluationRow.objects.filter(actual="篡改").exists()
+    assert not EvaluationRow.objects.filter(reason="篡改").exists()
+    assert sorted(mine.rows.values_list("indicator_id", flat=True)) == sorted(
+        indicator_ids(approved)
+    )
+    their_evaluation.refresh_from_db()
+    assert their_evaluation.revision == 0
