@@ -131,6 +131,10 @@ def _lock(report: MonitoringReport) -> MonitoringReport:
     )
 
 
+def _typed(reported: dict[int, dict], indicator_id: int) -> dict:
+    return {key: reported.get(indicator_id, {}).get(key, "") for key in ROW_KEYS}
+
+
 @transaction.atomic
 def monitoring_save(
     *,
@@ -144,19 +148,24 @@ def monitoring_save(
     allowed, reason = reports.can_edit(actor, report)
     if not allowed:
         raise ReportRefused(reason)
+    tree = evaluation_tree(report.version)
+    stale = revision is not None and revision != report.revision
+    if stale and report.executed == executed:
+        stored = stored_rows(report)
+        if all(stored.get(e.id) == _typed(reported, e.id) for e in tree):
+            return report  # already stored as sent (a double click on 保存): nothing to do
     reports.check_revision(report, revision)
     report.executed = executed
     report.revision += 1
     report.save(update_fields=["executed", "revision", "updated_at"])
-    tree = evaluation_tree(report.version)
     rows = {r.indicator_id: r for r in report.rows.all()}
     for entry in tree:
         row = rows.get(entry.id) or MonitoringRow.objects.create(
             report=report, indicator_id=entry.id
         )
         rows[entry.id] = row
-        for key in ROW_KEYS:
-            setattr(row, key, reported.get(entry.id, {}).get(key, ""))
+        for key, value in _typed(reported, entry.id).items():
+            setattr(row, key, value)
     MonitoringRow.objects.bulk_update(list(rows.values()), list(ROW_KEYS))
     _store(report, tree, reported)
     return report

@@ -239,3 +239,19 @@ def test_another_units_row_ids_in_the_post_change_nothing_of_theirs(
     )
     their_evaluation.refresh_from_db()
     assert their_evaluation.revision == 0
+
+
+def test_a_double_click_on_save_saves_once_and_says_saved(client_a, approved, alice):
+    """The second post of a double click carries the same (now older) revision: it was
+    refused as “已有他人修改” though nobody else had changed anything. The evaluation
+    already holds what it sends, so it is taken as saved; a different text stays refused."""
+    evaluation = evaluation_start(project=approved, actor=alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    data = form_post(evaluation, approved, FULL)
+    assert client_a.post(url, data).status_code == 302
+    second = client_a.post(url, data, follow=True).content.decode()
+    assert "已有他人修改" not in second and "已保存" in second
+    evaluation.refresh_from_db()
+    assert evaluation.revision == 1
+    changed = client_a.post(url, {**data, "actual_goal": "另一个版本。"}).content.decode()
+    assert "已有他人修改" in changed

@@ -307,3 +307,18 @@ def test_a_monitoring_action_from_a_stale_page_is_refused(client_a, report):
     html = client_a.post(submit, {"submit-seen": "0"}, follow=True).content.decode()
     assert "已有新的审核操作" in html
     assert MonitoringReport.objects.get(pk=report.pk).status == ReportStatus.RETURNED
+
+
+def test_a_double_click_on_save_of_a_report_saves_once(client_a, report, approved):
+    url = reverse("performance:report", args=[report.pk])
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in indicator_ids(approved):
+        data.update({f"m{pk}-progress": "60%", f"m{pk}-forecast": "yes"})
+    assert client_a.post(url, data).status_code == 302
+    second = client_a.post(url, data, follow=True).content.decode()
+    assert "已有他人修改" not in second and "已保存" in second
+    before = report.revision
+    report.refresh_from_db()
+    assert report.revision == before + 1
+    changed = client_a.post(url, {**data, "executed": "1"}).content.decode()
+    assert "已有他人修改" in changed
