@@ -94,30 +94,38 @@ def proposal_accept(*, proposal: Proposal, actor, reason: str = "") -> LibraryIn
     (an entry of the same name under the same level is reused, not doubled)."""
     proposal = _locked(proposal)
     _refuse_unless(can_decide(actor, proposal))
-    entry = LibraryIndicator.objects.filter(
+    same = LibraryIndicator.objects.filter(
         level2_id=proposal.level2_id, name=proposal.name, owner_id=proposal.owner_id
-    ).first()
+    )
+    entry = same.first()
     if entry is None:
-        source = proposal.indicator
         parsed = _parsed(proposal.target)
-        entry = LibraryIndicator.objects.create(
-            tier=proposal.tier,
-            owner_id=proposal.owner_id,
-            level2_id=proposal.level2_id,
-            name=proposal.name,
-            comparator=parsed.comparator if parsed.kind == "quantitative" else "",
-            typical_value=(
-                parsed.number_text if parsed.kind == "quantitative" else proposal.target
-            ),
-            unit=(parsed.unit if parsed.kind == "quantitative" else "")[:20],
-            explanation=(source.explanation if source else "") or proposal.remark,
-            scoring=source.scoring if source else "",
-            nature=source.nature if source else "",
-            origin=proposal.origin,
-            origin_indicator=source,
-        )
+        try:
+            with transaction.atomic():
+                entry = _entry_from(proposal, parsed)
+        except IntegrityError:  # made meanwhile by another accept: reuse it, as above
+            entry = same.get()
     _decide(proposal, actor, Proposal.Status.ACCEPTED, reason, entry)
     return entry
+
+
+def _entry_from(proposal: Proposal, parsed) -> LibraryIndicator:
+    """The library entry an accepted proposal makes, from the filed indicator."""
+    source = proposal.indicator
+    return LibraryIndicator.objects.create(
+        tier=proposal.tier,
+        owner_id=proposal.owner_id,
+        level2_id=proposal.level2_id,
+        name=proposal.name,
+        comparator=parsed.comparator if parsed.kind == "quantitative" else "",
+        typical_value=(parsed.number_text if parsed.kind == "quantitative" else proposal.target),
+        unit=(parsed.unit if parsed.kind == "quantitative" else "")[:20],
+        explanation=(source.explanation if source else "") or proposal.remark,
+        scoring=source.scoring if source else "",
+        nature=source.nature if source else "",
+        origin=proposal.origin,
+        origin_indicator=source,
+    )
 
 
 def _parsed(target: str):

@@ -258,3 +258,26 @@ def test_two_tabs_saving_the_same_new_entry_or_mandated(fiona, level, year2020):
         with pytest.raises(LibraryRefused, match="请刷新后核对"):
             save(form=tabs[1], actor=fiona)
         assert model.objects.count() == 1
+
+
+def test_accepting_while_the_same_entry_is_made_elsewhere_reuses_it(
+    monkeypatch, charlie, project, edu
+):
+    """Two proposals of the same name accepted at the same moment: both see no entry yet,
+    the second create hit the unique constraint (a 500). It now takes the entry the other
+    made, as an accept after it would have."""
+    from apps.library import services
+
+    row = project.indicators.get(name="学校安保负责人满意度")
+    proposal = services.proposal_create(indicator=row, tier=Tier.DEPARTMENT, actor=charlie)
+    parsed = services._parsed
+
+    def made_meanwhile(target):  # runs between the look-up and the create
+        entry(proposal.level2, proposal.name, owner=edu)
+        return parsed(target)
+
+    monkeypatch.setattr(services, "_parsed", made_meanwhile)
+    made = services.proposal_accept(proposal=proposal, actor=charlie, reason="")
+    assert LibraryIndicator.objects.filter(name=proposal.name).get() == made
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED and proposal.entry == made
