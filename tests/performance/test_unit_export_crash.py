@@ -15,15 +15,15 @@ from apps.exports.models import ExportJob
 from apps.exports.services import export_job_start
 from tests import factories
 from tests.performance.helpers import approve, filled
-from tests.production.test_worker_crash import kill_mid_job, state, wait_for, workers  # noqa: F401
+from tests.production.test_worker_crash import (  # noqa: F401  (fixtures: media, workers)
+    kill_mid_job,
+    media,
+    state,
+    wait_for,
+    workers,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
@@ -47,7 +47,6 @@ def start(alice, kind):
 def test_a_killed_worker_eval_pdf_job_is_finished_by_the_next_worker(
     alice,
     evaluations,
-    media,
     workers,  # noqa: F811
 ):
     job = start(alice, ExportJob.Kind.EVALUATIONS_PDF)
@@ -67,7 +66,6 @@ def test_a_killed_worker_eval_pdf_job_is_finished_by_the_next_worker(
 def test_an_eval_xlsx_job_whose_workers_keep_dying_fails_in_chinese(
     alice,
     evaluations,
-    media,
     workers,  # noqa: F811
 ):
     job = start(alice, ExportJob.Kind.EVALUATIONS_XLSX)
