@@ -64,6 +64,16 @@ def _text(label, max_length, rows=2):
     )
 
 
+def read_only(form: forms.BaseForm) -> None:
+    """A report page the user may not change: fields disabled; a refused post (the report
+    was submitted meanwhile) shown as typed but read-only, so nothing typed is lost."""
+    for field in form.fields.values():
+        if form.is_bound:
+            field.widget.attrs["readonly"] = True
+        else:
+            field.disabled = True
+
+
 def row_prefix(indicator_id: int) -> str:
     return f"r{indicator_id}"
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports
-from apps.performance.forms import MonitoringForm, ReasonForm, RoundForm
+from apps.performance.forms import MonitoringForm, ReasonForm, RoundForm, read_only
 from apps.performance.models import MonitoringRound
 from apps.performance.monitoring import (
     can_open_round,
@@ -101,8 +101,7 @@ def _page(request, report, form=None, reason_form=None):
     can_edit = reports.can_edit(request.user, report)
     form = form or MonitoringForm(report=report, tree=tree)
     if not can_edit[0]:
-        for field in form.fields.values():
-            field.disabled = True
+        read_only(form)
     result, invalid = _assessed(form, report, tree)
     events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
     return render(
@@ -140,12 +139,15 @@ def report_detail(request, pk):
     if request.method != "POST":
         return _page(request, report)
     allowed, reason = reports.can_edit(request.user, report)
-    if not allowed:
+    if not allowed and reports.UNIT not in reports.stands_as(request.user, report.unit_id):
         messages.error(request, reason)
         return redirect("performance:report", pk=pk)
     form = MonitoringForm(
         normalise_newlines(request.POST), report=report, tree=evaluation_tree(report.version)
     )
+    if not allowed:  # submitted meanwhile (another tab): keep what was typed on the page
+        messages.error(request, f"{reason}未保存任何内容，您的输入仍在页面上。")
+        return _page(request, report, form)
     if not form.is_valid():
         messages.error(request, "有输入无法保存，请按各处提示改正；未保存任何内容。")
         return _page(request, report, form)
@@ -164,8 +166,9 @@ def report_detail(request, pk):
         form.data["revision"] = str(report.revision)
         return _page(request, report, form)
     except ReportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("performance:report", pk=pk)
+        messages.error(request, f"{exc}未保存任何内容，您的输入仍在页面上。")
+        report.refresh_from_db()
+        return _page(request, report, form)
     messages.success(
         request, f"已保存：{report.get_light_display()}，尚有 {report.error_count} 处错误。"
     )

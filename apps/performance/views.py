@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports, selectors
-from apps.performance.forms import EvaluationForm, ReasonForm
+from apps.performance.forms import EvaluationForm, ReasonForm, read_only
 from apps.performance.models import AMOUNT_FIELDS
 from apps.performance.permissions import get_evaluation_for_user
 from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus, StaleReport
@@ -62,8 +62,7 @@ def _page(request, evaluation, form=None, reason_form=None):
     if form is None:
         form = EvaluationForm(evaluation=evaluation, tree=tree, settings=settings)
     if not can_edit[0]:
-        for field in form.fields.values():
-            field.disabled = True
+        read_only(form)
     result, findings, invalid = _scored(form, tree, settings, evaluation)
     scores = result.by_id()
     events = list(evaluation.events.select_related("actor").order_by("-created_at", "-id"))
@@ -93,7 +92,7 @@ def evaluation_detail(request, pk):
     if request.method != "POST":
         return _page(request, evaluation)
     allowed, reason = reports.can_edit(request.user, evaluation)
-    if not allowed:
+    if not allowed and reports.UNIT not in reports.stands_as(request.user, evaluation.unit_id):
         messages.error(request, reason)
         return redirect("performance:detail", pk=pk)
     tree = evaluation_tree(evaluation.version)
@@ -103,6 +102,9 @@ def evaluation_detail(request, pk):
         tree=tree,
         settings=settings_for(evaluation.version),
     )
+    if not allowed:  # submitted meanwhile (another tab): keep what was typed on the page
+        messages.error(request, f"{reason}未保存任何内容，您的输入仍在页面上。")
+        return _page(request, evaluation, form)
     if not form.is_valid():
         messages.error(request, "有输入无法保存，请按各处提示改正；未保存任何内容。")
         return _page(request, evaluation, form)
@@ -121,8 +123,9 @@ def evaluation_detail(request, pk):
         form.data["revision"] = str(evaluation.revision)
         return _page(request, evaluation, form)
     except ReportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("performance:detail", pk=pk)
+        messages.error(request, f"{exc}未保存任何内容，您的输入仍在页面上。")
+        evaluation.refresh_from_db()
+        return _page(request, evaluation, form)
     if evaluation.error_count:
         messages.warning(request, f"已保存（草稿）：尚有 {evaluation.error_count} 处错误。")
     else:

@@ -255,3 +255,26 @@ def test_a_double_click_on_save_saves_once_and_says_saved(client_a, approved, al
     assert evaluation.revision == 1
     changed = client_a.post(url, {**data, "actual_goal": "另一个版本。"}).content.decode()
     assert "已有他人修改" in changed
+
+
+def test_a_save_after_a_submit_in_another_tab_keeps_the_input_on_the_page(
+    client_a, client, approved, alice, hank
+):
+    """Alice types; meanwhile the unit head submits in another tab. Her 保存 was refused by a
+    redirect that dropped everything she typed; now the page comes back with her input
+    (read-only, to copy from) and says nothing was saved."""
+    from apps.performance.services import evaluation_act
+    from tests.performance.helpers import filled
+
+    evaluation = filled(approved, alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    data = form_post(evaluation, approved, FULL, actual_goal="alice 刚写的一大段完成情况。")
+    evaluation_act(evaluation=evaluation, actor=hank, action="submit")
+    response = client_a.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "审核期间不能修改" in html and "您的输入仍在页面上" in html
+    assert "alice 刚写的一大段完成情况。" in html and "readonly" in html
+    assert 'id="evaluation-save"' not in html
+    evaluation.refresh_from_db()
+    assert evaluation.actual_goal == "年度目标已完成。" and evaluation.status == "submitted"

@@ -171,8 +171,10 @@ def test_edit_matrix(request, client, report, approved, role, state):
     response = client.post(reverse("performance:report", args=[report.pk]), data)
     report.refresh_from_db()
     hidden = EXPECTED[role][0] == 404
-    assert response.status_code == (404 if hidden else 302)
-    may = role in ("filler", "unit_head") and state != ReportStatus.SUBMITTED
+    unit = role in ("filler", "unit_head")
+    may = unit and state != ReportStatus.SUBMITTED
+    kept = unit and not may  # the unit's refused post comes back with its input kept
+    assert response.status_code == (404 if hidden else 200 if kept else 302)
     assert (report.executed == D("1")) is may
 
 
@@ -322,3 +324,17 @@ def test_a_double_click_on_save_of_a_report_saves_once(client_a, report, approve
     assert report.revision == before + 1
     changed = client_a.post(url, {**data, "executed": "1"}).content.decode()
     assert "已有他人修改" in changed
+
+
+def test_a_report_save_after_a_submit_elsewhere_keeps_the_input(client_a, report, approved):
+    from apps.performance.monitoring import monitoring_act
+
+    ids = indicator_ids(approved)
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in ids:
+        data.update({f"m{pk}-progress": "50%", f"m{pk}-forecast": "yes"})
+    data[f"m{ids[0]}-measures"] = "刚写的纠偏措施"
+    monitoring_act(report=report, actor=report.created_by, action="submit")
+    html = client_a.post(reverse("performance:report", args=[report.pk]), data).content.decode()
+    assert "您的输入仍在页面上" in html and "刚写的纠偏措施" in html
+    assert not report.rows.filter(measures="刚写的纠偏措施").exists()
