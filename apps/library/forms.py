@@ -8,6 +8,14 @@ from apps.library.permissions import is_finance
 from apps.units.models import Unit
 
 
+def typed_in_full(form: forms.BaseForm) -> None:
+    """Drop the ``maxlength`` attribute Django puts on text inputs: a browser cuts a longer
+    paste there without a word. The server refuses the text at its field instead, with
+    its length, and the page keeps it whole for the user to shorten."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.level1.taxonomy.name} · {obj.level1.name} · {obj.name}"
@@ -67,6 +75,7 @@ class LibraryEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["level2"].queryset = _levels()
         _owner_field(self, user, "（共性指标，财政维护）")
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
@@ -77,6 +86,9 @@ class LibraryEntryForm(forms.ModelForm):
         data = super().clean()
         owner = data.get("owner")
         self.instance.tier = Tier.DEPARTMENT if owner else Tier.COMMON
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:  # said here: the constraint's own message is its name
+            self.add_error("valid_to", "停用日期不能早于启用日期。")
         level2, name = data.get("level2"), data.get("name")
         if level2 and name:
             same = LibraryIndicator.objects.filter(level2=level2, name=name, owner=owner)
@@ -107,11 +119,18 @@ class MandatedForm(forms.ModelForm):
         self.fields["level2"].queryset = _levels()
         self.fields["budget_year"].empty_label = None
         _owner_field(self, user, "（财政设定，对所有单位）")
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_weight(self):
+        weight = self.cleaned_data["weight"]
+        if weight is not None and weight < 0:
+            raise forms.ValidationError("分值不能为负数。")
+        return weight
 
     def clean_target(self):
         from apps.indicators.targets import parse_target
@@ -157,6 +176,7 @@ class ProposalForm(forms.Form):
             (str(i.pk), f"{i.level2.level1.name if i.level2 else ''} · {i.name} {i.target_raw}")
             for i in indicators
         ]
+        typed_in_full(self)
 
 
 class DecisionForm(forms.Form):

@@ -77,7 +77,8 @@ class Suggestion:
 
 
 def _clean(q: str) -> str:
-    return " ".join((q or "").split())[:QUERY_MAX]
+    # NUL cannot be in a PostgreSQL text parameter (a crafted or pasted one was a 500).
+    return " ".join((q or "").replace("\x00", "").split())[:QUERY_MAX]
 
 
 def _entry_suggestion(e: LibraryIndicator) -> Suggestion:

@@ -25,8 +25,18 @@ def entry_save(*, form, actor) -> LibraryIndicator:
         before = LibraryIndicator.objects.select_for_update().get(pk=entry.pk)
         _refuse_unless(can_keep(actor, before.owner_id))
     entry.tier = Tier.DEPARTMENT if entry.owner_id else Tier.COMMON
-    entry.save()
+    _save_once(entry, "该二级指标下已有同名的库指标（可能刚由他人保存），请刷新后核对。")
     return entry
+
+
+def _save_once(row, clash: str) -> None:
+    """Save ``row``; a unique constraint hit by a save in between (another tab, a double
+    click: both forms passed their checks) is refused with ``clash``, not a 500."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:
+        raise LibraryRefused(clash) from exc
 
 
 def origin_of(indicator) -> str:
@@ -84,30 +94,38 @@ def proposal_accept(*, proposal: Proposal, actor, reason: str = "") -> LibraryIn
     (an entry of the same name under the same level is reused, not doubled)."""
     proposal = _locked(proposal)
     _refuse_unless(can_decide(actor, proposal))
-    entry = LibraryIndicator.objects.filter(
+    same = LibraryIndicator.objects.filter(
         level2_id=proposal.level2_id, name=proposal.name, owner_id=proposal.owner_id
-    ).first()
+    )
+    entry = same.first()
     if entry is None:
-        source = proposal.indicator
         parsed = _parsed(proposal.target)
-        entry = LibraryIndicator.objects.create(
-            tier=proposal.tier,
-            owner_id=proposal.owner_id,
-            level2_id=proposal.level2_id,
-            name=proposal.name,
-            comparator=parsed.comparator if parsed.kind == "quantitative" else "",
-            typical_value=(
-                parsed.number_text if parsed.kind == "quantitative" else proposal.target
-            ),
-            unit=(parsed.unit if parsed.kind == "quantitative" else "")[:20],
-            explanation=(source.explanation if source else "") or proposal.remark,
-            scoring=source.scoring if source else "",
-            nature=source.nature if source else "",
-            origin=proposal.origin,
-            origin_indicator=source,
-        )
+        try:
+            with transaction.atomic():
+                entry = _entry_from(proposal, parsed)
+        except IntegrityError:  # made meanwhile by another accept: reuse it, as above
+            entry = same.get()
     _decide(proposal, actor, Proposal.Status.ACCEPTED, reason, entry)
     return entry
+
+
+def _entry_from(proposal: Proposal, parsed) -> LibraryIndicator:
+    """The library entry an accepted proposal makes, from the filed indicator."""
+    source = proposal.indicator
+    return LibraryIndicator.objects.create(
+        tier=proposal.tier,
+        owner_id=proposal.owner_id,
+        level2_id=proposal.level2_id,
+        name=proposal.name,
+        comparator=parsed.comparator if parsed.kind == "quantitative" else "",
+        typical_value=(parsed.number_text if parsed.kind == "quantitative" else proposal.target),
+        unit=(parsed.unit if parsed.kind == "quantitative" else "")[:20],
+        explanation=(source.explanation if source else "") or proposal.remark,
+        scoring=source.scoring if source else "",
+        nature=source.nature if source else "",
+        origin=proposal.origin,
+        origin_indicator=source,
+    )
 
 
 def _parsed(target: str):
@@ -142,7 +160,7 @@ def mandated_save(*, form, actor) -> Mandated:
     if form.instance.pk:
         before = Mandated.objects.select_for_update().get(pk=mandated.pk)
         _refuse_unless(can_keep(actor, before.owner_id))
-    mandated.save()
+    _save_once(mandated, "已有相同的固化指标（可能刚由他人保存），请刷新后核对。")
     return mandated
 
 

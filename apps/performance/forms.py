@@ -4,8 +4,10 @@ indicator (``r<id>-actual`` …), bounded like every text the sheets keep."""
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from apps.core.money import parse_amount
+from apps.library.forms import typed_in_full
 from apps.performance import scoring
 from apps.performance.models import (
     AMOUNT_FIELDS,
@@ -38,17 +40,38 @@ class AmountField(forms.CharField):
         return amount
 
 
+def refuse_nul(field: forms.CharField) -> forms.CharField:
+    """Say in plain Chinese why a text with a NUL character (which PostgreSQL cannot keep)
+    is refused; Django's own zh-hans message reads “no empty string”."""
+    for validator in field.validators:
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = f"{field.label}中含有空字符（\\x00），无法保存，请删去后再保存。"
+    return field
+
+
 def _text(label, max_length, rows=2):
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
-        error_messages={
-            "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
-        },
+    return refuse_nul(
+        forms.CharField(
+            label=label,
+            required=False,
+            max_length=max_length,
+            strip=False,
+            widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
+            error_messages={
+                "max_length": f"{label}最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+            },
+        )
     )
+
+
+def read_only(form: forms.BaseForm) -> None:
+    """A report page the user may not change: fields disabled; a refused post (the report
+    was submitted meanwhile) shown as typed but read-only, so nothing typed is lost."""
+    for field in form.fields.values():
+        if form.is_bound:
+            field.widget.attrs["readonly"] = True
+        else:
+            field.disabled = True
 
 
 def row_prefix(indicator_id: int) -> str:
@@ -113,6 +136,7 @@ class EvaluationForm(forms.Form):
                 )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("改进措施", ROW_TEXT_MAX)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -187,6 +211,7 @@ class MonitoringForm(forms.Form):
             )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("纠偏措施", ROW_TEXT_MAX)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -201,6 +226,38 @@ class MonitoringForm(forms.Form):
         data = self.cleaned_data
         keys = ("progress", "forecast", "reason", "measures")
         return {e.id: {k: data.get(f"m{e.id}-{k}", "") or "" for k in keys} for e in self.tree}
+
+
+REASON_MAX = 2000
+
+
+class ReasonForm(forms.Form):
+    """The 意见/理由 of a workflow action, posted as ``<action>-reason`` (prefix: the action):
+    refused at its length or for a NUL character (PostgreSQL keeps no NUL in text)."""
+
+    reason = refuse_nul(
+        forms.CharField(
+            label="意见",
+            required=False,
+            max_length=REASON_MAX,
+            strip=False,
+            error_messages={
+                "max_length": "意见最多 %(limit_value)d 个字（现有 %(show_value)d 个）。"
+            },
+        )
+    )
+
+    # The newest event the page showed (see reports.check_seen); absent: not checked.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, data, *, action: str):
+        super().__init__(data, prefix=action)
+        self.action = action
+
+    def refusal(self) -> str:
+        if "seen" in self.errors:
+            return "页面不完整，请刷新页面后再操作。"
+        return " ".join(self.errors.get("reason", []))
 
 
 class RoundForm(forms.ModelForm):
@@ -219,6 +276,7 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        typed_in_full(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -5,7 +5,7 @@ the light, 执行率 and error count are stored on every save for lists and over
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import User
@@ -96,7 +96,11 @@ def monitoring_round_open(*, actor: User, **fields) -> MonitoringRound:
     allowed, reason = can_open_round(actor)
     if not allowed:
         raise ReportRefused(reason)
-    return MonitoringRound.objects.create(opened_by=actor, **fields)
+    try:
+        with transaction.atomic():
+            return MonitoringRound.objects.create(opened_by=actor, **fields)
+    except IntegrityError as exc:  # the same period opened in between (a double click)
+        raise ReportRefused("该年度已有同名的监控期间（可能刚由他人开启），请刷新后核对。") from exc
 
 
 @transaction.atomic
@@ -127,6 +131,10 @@ def _lock(report: MonitoringReport) -> MonitoringReport:
     )
 
 
+def _typed(reported: dict[int, dict], indicator_id: int) -> dict:
+    return {key: reported.get(indicator_id, {}).get(key, "") for key in ROW_KEYS}
+
+
 @transaction.atomic
 def monitoring_save(
     *,
@@ -140,26 +148,33 @@ def monitoring_save(
     allowed, reason = reports.can_edit(actor, report)
     if not allowed:
         raise ReportRefused(reason)
+    tree = evaluation_tree(report.version)
+    stale = revision is not None and revision != report.revision
+    if stale and report.executed == executed:
+        stored = stored_rows(report)
+        if all(stored.get(e.id) == _typed(reported, e.id) for e in tree):
+            return report  # already stored as sent (a double click on 保存): nothing to do
     reports.check_revision(report, revision)
     report.executed = executed
     report.revision += 1
     report.save(update_fields=["executed", "revision", "updated_at"])
-    tree = evaluation_tree(report.version)
     rows = {r.indicator_id: r for r in report.rows.all()}
     for entry in tree:
         row = rows.get(entry.id) or MonitoringRow.objects.create(
             report=report, indicator_id=entry.id
         )
         rows[entry.id] = row
-        for key in ROW_KEYS:
-            setattr(row, key, reported.get(entry.id, {}).get(key, ""))
+        for key, value in _typed(reported, entry.id).items():
+            setattr(row, key, value)
     MonitoringRow.objects.bulk_update(list(rows.values()), list(ROW_KEYS))
     _store(report, tree, reported)
     return report
 
 
 @transaction.atomic
-def monitoring_act(*, report: MonitoringReport, actor: User, action: str, reason: str = ""):
+def monitoring_act(
+    *, report: MonitoringReport, actor: User, action: str, reason: str = "", seen=None
+):
     reason = (reason or "").strip()
     if action == "return" and not reason:
         raise ReportRefused("退回必须填写理由。")
@@ -167,6 +182,7 @@ def monitoring_act(*, report: MonitoringReport, actor: User, action: str, reason
     allowed, refusal = reports.can(action, actor, report)
     if not allowed:
         raise ReportRefused(refusal)
+    reports.check_seen(report, seen)
     if action == "submit":
         result = monitoring_assess(
             report, evaluation_tree(report.version), report.executed, stored_rows(report)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports
-from apps.performance.forms import MonitoringForm, RoundForm
+from apps.performance.forms import MonitoringForm, ReasonForm, RoundForm, read_only
 from apps.performance.models import MonitoringRound
 from apps.performance.monitoring import (
     can_open_round,
@@ -33,9 +33,13 @@ def round_list(request):
             messages.error(request, can_open[1])
             return redirect("performance:rounds")
         if form.is_valid():
-            round_ = monitoring_round_open(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"已开启{round_}。")
-            return redirect("performance:round", pk=round_.pk)
+            try:
+                round_ = monitoring_round_open(actor=request.user, **form.cleaned_data)
+            except ReportRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已开启{round_}。")
+                return redirect("performance:round", pk=round_.pk)
     rounds = MonitoringRound.objects.select_related("budget_year")
     return render(
         request,
@@ -92,14 +96,14 @@ def report_start(request, pk, project_pk):
     return redirect("performance:report", pk=report.pk)
 
 
-def _page(request, report, form=None):
+def _page(request, report, form=None, reason_form=None):
     tree = evaluation_tree(report.version)
     can_edit = reports.can_edit(request.user, report)
     form = form or MonitoringForm(report=report, tree=tree)
     if not can_edit[0]:
-        for field in form.fields.values():
-            field.disabled = True
+        read_only(form)
     result, invalid = _assessed(form, report, tree)
+    events = list(report.events.select_related("actor").order_by("-created_at", "-id"))
     return render(
         request,
         "performance/monitoring_report.html",
@@ -112,7 +116,9 @@ def _page(request, report, form=None):
             "invalid": invalid,
             "can_edit": can_edit,
             "shown_actions": reports.shown_actions(request.user, report),
-            "events": report.events.select_related("actor").order_by("-created_at", "-id"),
+            "events": events,
+            "last_event": max((e.id for e in events), default=0),
+            "reason_form": reason_form,
         },
     )
 
@@ -133,12 +139,15 @@ def report_detail(request, pk):
     if request.method != "POST":
         return _page(request, report)
     allowed, reason = reports.can_edit(request.user, report)
-    if not allowed:
+    if not allowed and reports.UNIT not in reports.stands_as(request.user, report.unit_id):
         messages.error(request, reason)
         return redirect("performance:report", pk=pk)
     form = MonitoringForm(
         normalise_newlines(request.POST), report=report, tree=evaluation_tree(report.version)
     )
+    if not allowed:  # submitted meanwhile (another tab): keep what was typed on the page
+        messages.error(request, f"{reason}未保存任何内容，您的输入仍在页面上。")
+        return _page(request, report, form)
     if not form.is_valid():
         messages.error(request, "有输入无法保存，请按各处提示改正；未保存任何内容。")
         return _page(request, report, form)
@@ -157,8 +166,9 @@ def report_detail(request, pk):
         form.data["revision"] = str(report.revision)
         return _page(request, report, form)
     except ReportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("performance:report", pk=pk)
+        messages.error(request, f"{exc}未保存任何内容，您的输入仍在页面上。")
+        report.refresh_from_db()
+        return _page(request, report, form)
     messages.success(
         request, f"已保存：{report.get_light_display()}，尚有 {report.error_count} 处错误。"
     )
@@ -184,12 +194,15 @@ def report_action(request, pk, action):
     if action not in ACTIONS:
         messages.error(request, "没有这个操作。")
         return redirect("performance:report", pk=pk)
-    reason = request.POST.get(f"{action}-reason", "")[:2001]
-    if len(reason) > 2000:
-        messages.error(request, "意见最多 2000 个字。")
-        return redirect("performance:report", pk=pk)
+    reason_form = ReasonForm(request.POST, action=action)
+    if not reason_form.is_valid():  # shown again, whole, beside its refusal
+        messages.error(request, reason_form.refusal())
+        return _page(request, report, reason_form=reason_form)
+    reason, seen = reason_form.cleaned_data["reason"], reason_form.cleaned_data["seen"]
     try:
-        report = monitoring_act(report=report, actor=request.user, action=action, reason=reason)
+        report = monitoring_act(
+            report=report, actor=request.user, action=action, reason=reason, seen=seen
+        )
     except ReportRefused as exc:
         messages.error(request, str(exc))
         for finding in exc.findings[:20]:

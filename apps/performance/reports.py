@@ -82,6 +82,20 @@ def check_revision(report, revision) -> None:
         raise StaleReport()
 
 
+def check_seen(report, seen: int | None) -> None:
+    """Refuse an action taken on a page that showed the report before its latest step
+    (``seen``: the newest event id the page showed, 0 for none; ``None``: not said) — e.g.
+    a 提交 from a tab opened before the report was returned, whose reason it never showed."""
+    if seen is None:
+        return
+    latest = report.events.aggregate(latest=models.Max("id"))["latest"] or 0
+    if seen != latest:
+        raise ReportRefused(
+            f"您打开本页后，这份报告已有新的审核操作（当前状态：{S(report.status).label}），"
+            "请查看最新的审核记录后再操作。"
+        )
+
+
 def stands_as(user: User, unit_id: int) -> set[str]:
     """The parts ``user`` plays for a report of ``unit_id``."""
     if not user.is_authenticated or not user.is_active:

@@ -98,11 +98,15 @@ def evaluation_save(
     revision: int | None = None,
 ) -> SelfEvaluation:
     """Save what the unit typed (already validated by the form) and rescore; refused if
-    the page was read at an older ``revision``."""
+    the page was read at an older ``revision`` — unless the evaluation already holds
+    exactly what was sent (the second post of a double click)."""
     evaluation = _lock(evaluation)
     allowed, reason = reports.can_edit(actor, evaluation)
     if not allowed:
         raise ReportRefused(reason)
+    stale = revision is not None and revision != evaluation.revision
+    if stale and _holds(evaluation, amounts, reported):
+        return evaluation  # already stored as sent (a double click on 保存): nothing to do
     reports.check_revision(evaluation, revision)
     for name in (*AMOUNTS, "actual_goal"):
         if name in amounts:  # a field not given keeps what is stored
@@ -118,12 +122,27 @@ def evaluation_save(
         if row is None:  # not expected: rows are made at the start
             row = EvaluationRow.objects.create(evaluation=evaluation, indicator_id=entry.id)
             rows[entry.id] = row
-        for key in ("actual", "level", "reason", "measures"):
+        for key in ROW_KEYS:
             setattr(row, key, typed.get(key, ""))
         changed.append(row)
-    EvaluationRow.objects.bulk_update(changed, ["actual", "level", "reason", "measures"])
+    EvaluationRow.objects.bulk_update(changed, list(ROW_KEYS))
     _store_scores(evaluation, tree, reported)
     return evaluation
+
+
+ROW_KEYS = ("actual", "level", "reason", "measures")
+
+
+def _holds(evaluation: SelfEvaluation, amounts: dict, reported: dict[int, dict]) -> bool:
+    """Whether the evaluation stores exactly what a save would write."""
+    if any(getattr(evaluation, name) != value for name, value in amounts.items()):
+        return False
+    rows = {r.indicator_id: r for r in evaluation.rows.all()}
+    return all(
+        (row := rows.get(entry.id)) is not None
+        and all(getattr(row, k) == reported.get(entry.id, {}).get(k, "") for k in ROW_KEYS)
+        for entry in evaluation_tree(evaluation.version)
+    )
 
 
 def _reported_from_rows(evaluation: SelfEvaluation) -> dict[int, dict]:
@@ -135,7 +154,12 @@ def _reported_from_rows(evaluation: SelfEvaluation) -> dict[int, dict]:
 
 @transaction.atomic
 def evaluation_act(
-    *, evaluation: SelfEvaluation, actor: User, action: str, reason: str = ""
+    *,
+    evaluation: SelfEvaluation,
+    actor: User,
+    action: str,
+    reason: str = "",
+    seen: int | None = None,
 ) -> SelfEvaluation:
     """Submit, pass, return or accept, by the transition table (``reports.TRANSITIONS``).
     A submission is refused while errors remain (recomputed under the lock); a return
@@ -147,6 +171,7 @@ def evaluation_act(
     allowed, refusal = reports.can(action, actor, evaluation)
     if not allowed:
         raise ReportRefused(refusal)
+    reports.check_seen(evaluation, seen)
     if action == "submit":
         tree = evaluation_tree(evaluation.version)
         _, findings = compute(

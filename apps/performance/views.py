@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.performance import reports, selectors
-from apps.performance.forms import EvaluationForm
+from apps.performance.forms import EvaluationForm, ReasonForm, read_only
 from apps.performance.models import AMOUNT_FIELDS
 from apps.performance.permissions import get_evaluation_for_user
 from apps.performance.reports import ACTIONS, ReportRefused, ReportStatus, StaleReport
@@ -55,17 +55,17 @@ def _scored(form, tree, settings, evaluation):
     return result, findings, invalid
 
 
-def _page(request, evaluation, form=None):
+def _page(request, evaluation, form=None, reason_form=None):
     tree = evaluation_tree(evaluation.version)
     settings = settings_for(evaluation.version)
     can_edit = reports.can_edit(request.user, evaluation)
     if form is None:
         form = EvaluationForm(evaluation=evaluation, tree=tree, settings=settings)
     if not can_edit[0]:
-        for field in form.fields.values():
-            field.disabled = True
+        read_only(form)
     result, findings, invalid = _scored(form, tree, settings, evaluation)
     scores = result.by_id()
+    events = list(evaluation.events.select_related("actor").order_by("-created_at", "-id"))
     return render(
         request,
         "performance/detail.html",
@@ -79,8 +79,10 @@ def _page(request, evaluation, form=None):
             "invalid": invalid,
             "can_edit": can_edit,
             "shown_actions": reports.shown_actions(request.user, evaluation),
-            "events": evaluation.events.select_related("actor").order_by("-created_at", "-id"),
+            "events": events,
+            "last_event": max((e.id for e in events), default=0),
             "weights_note": weights_note(evaluation.version),
+            "reason_form": reason_form,
         },
     )
 
@@ -90,7 +92,7 @@ def evaluation_detail(request, pk):
     if request.method != "POST":
         return _page(request, evaluation)
     allowed, reason = reports.can_edit(request.user, evaluation)
-    if not allowed:
+    if not allowed and reports.UNIT not in reports.stands_as(request.user, evaluation.unit_id):
         messages.error(request, reason)
         return redirect("performance:detail", pk=pk)
     tree = evaluation_tree(evaluation.version)
@@ -100,6 +102,9 @@ def evaluation_detail(request, pk):
         tree=tree,
         settings=settings_for(evaluation.version),
     )
+    if not allowed:  # submitted meanwhile (another tab): keep what was typed on the page
+        messages.error(request, f"{reason}未保存任何内容，您的输入仍在页面上。")
+        return _page(request, evaluation, form)
     if not form.is_valid():
         messages.error(request, "有输入无法保存，请按各处提示改正；未保存任何内容。")
         return _page(request, evaluation, form)
@@ -118,8 +123,9 @@ def evaluation_detail(request, pk):
         form.data["revision"] = str(evaluation.revision)
         return _page(request, evaluation, form)
     except ReportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("performance:detail", pk=pk)
+        messages.error(request, f"{exc}未保存任何内容，您的输入仍在页面上。")
+        evaluation.refresh_from_db()
+        return _page(request, evaluation, form)
     if evaluation.error_count:
         messages.warning(request, f"已保存（草稿）：尚有 {evaluation.error_count} 处错误。")
     else:
@@ -150,13 +156,14 @@ def evaluation_action(request, pk, action):
     if action not in ACTIONS:
         messages.error(request, "没有这个操作。")
         return redirect("performance:detail", pk=pk)
-    reason = request.POST.get(f"{action}-reason", "")
-    if len(reason) > 2000:
-        messages.error(request, "意见最多 2000 个字。")
-        return redirect("performance:detail", pk=pk)
+    reason_form = ReasonForm(request.POST, action=action)
+    if not reason_form.is_valid():  # shown again, whole, beside its refusal
+        messages.error(request, reason_form.refusal())
+        return _page(request, evaluation, reason_form=reason_form)
+    reason, seen = reason_form.cleaned_data["reason"], reason_form.cleaned_data["seen"]
     try:
         evaluation = evaluation_act(
-            evaluation=evaluation, actor=request.user, action=action, reason=reason
+            evaluation=evaluation, actor=request.user, action=action, reason=reason, seen=seen
         )
     except ReportRefused as exc:
         messages.error(request, str(exc))

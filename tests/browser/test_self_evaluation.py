@@ -78,3 +78,19 @@ def test_monitoring_light_follows_the_typing(logged_in_page, live_server, alice)
     expect(page.locator("#eval-findings")).to_contain_text("须填写偏差原因")
     page.click("#evaluation-save")
     expect(page.locator(".alert-success")).to_contain_text("红灯")
+
+
+def test_a_long_paste_is_kept_whole_and_refused_live(logged_in_page, live_server, alice):
+    """Typed or pasted text is never cut by the browser (no ``maxlength``): the live check
+    says at the field how long it is, and the box keeps every character."""
+    from apps.performance.services import evaluation_start
+
+    page = logged_in_page
+    project = factories.ready_project(unit=alice.unit)
+    approve(project, alice)
+    evaluation = evaluation_start(project=project, actor=alice)
+    page.goto(f"{live_server.url}/performance/evaluations/{evaluation.pk}/")
+    page.click("#id_actual_goal")
+    page.keyboard.insert_text("完" * 12_000)  # as a paste or an input method inserts it
+    assert page.eval_on_selector("#id_actual_goal", "e => e.value.length") == 12_000
+    expect(page.locator("#eval-live")).to_contain_text("最多 10000 个字（现有 12000 个）")

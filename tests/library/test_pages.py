@@ -101,7 +101,8 @@ def test_finance_keeps_the_common_tier_and_bad_input_is_refused_at_the_field(cli
     response = client.post(url, _entry_post(level, name="x" * 301))
     assert response.status_code == 200 and "不超过 300 字符" in response.content.decode()
     response = client.post(url, _entry_post(level, valid_from="2026-05-01", valid_to="2026-01-01"))
-    assert response.status_code == 200  # the dates in the wrong order: refused, no 500
+    assert response.status_code == 200  # the dates in the wrong order: refused, no 500,
+    assert "停用日期不能早于启用日期" in response.content.decode()  # saying why in Chinese
     assert not LibraryIndicator.objects.exists()
     response = client.post(url, _entry_post(level, explanation="解" * 1000))
     assert response.status_code == 302
@@ -196,6 +197,8 @@ def test_mandated_pages(client, charlie, fiona, alice, outsider, edu, year2020, 
     year2021 = BudgetYear.objects.get(year=2021)
     response = client.post(url, _mandated_post(year2021, level, owner=edu.pk))
     assert "指标体系" in response.content.decode() and not Mandated.objects.exists()
+    response = client.post(url, _mandated_post(year2020, level, owner=edu.pk, weight="-5"))
+    assert "分值不能为负数" in response.content.decode()  # not the constraint's name
     response = client.post(url, _mandated_post(year2020, level, owner=edu.pk))
     assert response.status_code == 302
     mandated = Mandated.objects.get()
@@ -216,3 +219,65 @@ def test_list_queries_are_fixed(client, fiona, level, django_assert_max_num_quer
     client.force_login(fiona)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("library:list")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "limit"),
+    [("library:create", "explanation", 1000), ("library:create", "name", 300)],
+)
+def test_long_texts_come_back_whole_with_their_count(client, fiona, level, name, field, limit):
+    """No ``maxlength`` on the form (a browser cuts a longer paste silently): 30,000
+    characters come back whole with the limit and the count, nothing saved."""
+    client.force_login(fiona)
+    url = reverse(name)
+    assert "maxlength" not in client.get(url).content.decode()
+    long = "解" * 30_000
+    html = client.post(url, _entry_post(level, **{field: long})).content.decode()
+    assert f"不超过 {limit} 字符" in html and "30000" in html and long in html
+    assert not LibraryIndicator.objects.exists()
+
+
+def test_the_mandated_form_has_no_maxlength(client, fiona):
+    client.force_login(fiona)
+    assert "maxlength" not in client.get(reverse("library:mandated_create")).content.decode()
+
+
+def test_two_tabs_saving_the_same_new_entry_or_mandated(fiona, level, year2020):
+    """Both forms pass their checks, then both save (two tabs, a double click): the second
+    hit the unique constraint as a 500; now it is refused in Chinese, one row made."""
+    from apps.library.forms import LibraryEntryForm, MandatedForm
+    from apps.library.services import LibraryRefused, entry_save, mandated_save
+
+    for form_class, data, save, model in (
+        (LibraryEntryForm, _entry_post(level), entry_save, LibraryIndicator),
+        (MandatedForm, _mandated_post(year2020, level), mandated_save, Mandated),
+    ):
+        tabs = [form_class(data, user=fiona) for _ in range(2)]
+        assert all(tab.is_valid() for tab in tabs), [tab.errors for tab in tabs]
+        save(form=tabs[0], actor=fiona)
+        with pytest.raises(LibraryRefused, match="请刷新后核对"):
+            save(form=tabs[1], actor=fiona)
+        assert model.objects.count() == 1
+
+
+def test_accepting_while_the_same_entry_is_made_elsewhere_reuses_it(
+    monkeypatch, charlie, project, edu
+):
+    """Two proposals of the same name accepted at the same moment: both see no entry yet,
+    the second create hit the unique constraint (a 500). It now takes the entry the other
+    made, as an accept after it would have."""
+    from apps.library import services
+
+    row = project.indicators.get(name="学校安保负责人满意度")
+    proposal = services.proposal_create(indicator=row, tier=Tier.DEPARTMENT, actor=charlie)
+    parsed = services._parsed
+
+    def made_meanwhile(target):  # runs between the look-up and the create
+        entry(proposal.level2, proposal.name, owner=edu)
+        return parsed(target)
+
+    monkeypatch.setattr(services, "_parsed", made_meanwhile)
+    made = services.proposal_accept(proposal=proposal, actor=charlie, reason="")
+    assert LibraryIndicator.objects.filter(name=proposal.name).get() == made
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED and proposal.entry == made

@@ -114,3 +114,15 @@ def test_the_fragment_costs_a_fixed_number_of_queries(
     url = reverse("projects:library_suggest", args=[project.pk])
     with django_assert_max_num_queries(9):
         assert client.get(url, {"q": "培训"}).status_code == 200
+
+
+@pytest.mark.parametrize("q", ["培训\x00", "\x00", "满\x00意度"])
+def test_a_nul_character_in_the_query_is_dropped_not_a_server_error(client_a, project, library, q):
+    """PostgreSQL refuses NUL in a text parameter; a pasted or crafted one was a 500."""
+    url = reverse("projects:library_suggest", args=[project.pk])
+    response = client_a.get(url, {"q": q})
+    assert response.status_code == 200
+    wanted = q.replace("\x00", "")
+    if wanted:
+        assert all(wanted in s.name for s in suggestions(project=project, q=q))
+        assert suggestions(project=project, q=q)

@@ -187,3 +187,94 @@ def test_an_empty_post_saves_nothing(client_a, approved, alice):
     assert response.status_code == 200 and "缺少修订号" in response.content.decode()
     evaluation.refresh_from_db()
     assert evaluation.actual_goal == "年度目标已完成。" and evaluation.total_score == D("100.00")
+
+
+def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, approved, alice):
+    """No ``maxlength`` on the page (a browser cuts a longer paste there silently): a
+    30,000-character text comes back whole with its count, and nothing is saved."""
+    import re
+
+    evaluation = evaluation_start(project=approved, actor=alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    assert "maxlength" not in client_a.get(url).content.decode()
+    first = indicator_ids(approved)[0]
+    long = "字" * 30_000
+    for name, message in [
+        ("actual_goal", "年度总体目标实际完成情况最多 10000 个字（现有 30000 个）"),
+        (f"r{first}-reason", "偏差原因最多 1000 个字（现有 30000 个）"),
+        (f"r{first}-actual", "实际完成值最多 200 个字"),
+    ]:
+        data = form_post(evaluation, approved, FULL)
+        data[name] = long
+        html = client_a.post(url, data).content.decode()
+        assert message in html
+        assert re.search(f'>\\s*{long}</textarea>|value="{long}"', html), name
+        evaluation.refresh_from_db()
+        assert evaluation.revision == 0
+
+
+def test_another_units_row_ids_in_the_post_change_nothing_of_theirs(
+    client_a, approved, alice, bob, unit_b
+):
+    """The page's fields are named by the approved indicators of this evaluation; fields
+    named by another unit's evaluation rows (or any other id) are ignored, never saved."""
+    from tests import factories
+    from tests.performance.helpers import approve
+
+    theirs = factories.ready_project(unit=unit_b, name="信息中心项目")
+    approve(theirs, bob)
+    their_evaluation = evaluation_start(project=theirs, actor=bob)
+    mine = evaluation_start(project=approved, actor=alice)
+    data = form_post(mine, approved, FULL)
+    ids = {*indicator_ids(theirs), *their_evaluation.rows.values_list("pk", flat=True)}
+    foreign = ids - set(indicator_ids(approved))  # (row pks may equal our indicator ids)
+    for pk in foreign:
+        data.update({f"r{pk}-actual": "篡改", f"r{pk}-reason": "篡改", f"r{pk}-level": "达成"})
+    response = client_a.post(reverse("performance:detail", args=[mine.pk]), data)
+    assert response.status_code == 302
+    assert not EvaluationRow.objects.filter(actual="篡改").exists()
+    assert not EvaluationRow.objects.filter(reason="篡改").exists()
+    assert sorted(mine.rows.values_list("indicator_id", flat=True)) == sorted(
+        indicator_ids(approved)
+    )
+    their_evaluation.refresh_from_db()
+    assert their_evaluation.revision == 0
+
+
+def test_a_double_click_on_save_saves_once_and_says_saved(client_a, approved, alice):
+    """The second post of a double click carries the same (now older) revision: it was
+    refused as “已有他人修改” though nobody else had changed anything. The evaluation
+    already holds what it sends, so it is taken as saved; a different text stays refused."""
+    evaluation = evaluation_start(project=approved, actor=alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    data = form_post(evaluation, approved, FULL)
+    assert client_a.post(url, data).status_code == 302
+    second = client_a.post(url, data, follow=True).content.decode()
+    assert "已有他人修改" not in second and "已保存" in second
+    evaluation.refresh_from_db()
+    assert evaluation.revision == 1
+    changed = client_a.post(url, {**data, "actual_goal": "另一个版本。"}).content.decode()
+    assert "已有他人修改" in changed
+
+
+def test_a_save_after_a_submit_in_another_tab_keeps_the_input_on_the_page(
+    client_a, client, approved, alice, hank
+):
+    """Alice types; meanwhile the unit head submits in another tab. Her 保存 was refused by a
+    redirect that dropped everything she typed; now the page comes back with her input
+    (read-only, to copy from) and says nothing was saved."""
+    from apps.performance.services import evaluation_act
+    from tests.performance.helpers import filled
+
+    evaluation = filled(approved, alice)
+    url = reverse("performance:detail", args=[evaluation.pk])
+    data = form_post(evaluation, approved, FULL, actual_goal="alice 刚写的一大段完成情况。")
+    evaluation_act(evaluation=evaluation, actor=hank, action="submit")
+    response = client_a.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "审核期间不能修改" in html and "您的输入仍在页面上" in html
+    assert "alice 刚写的一大段完成情况。" in html and "readonly" in html
+    assert 'id="evaluation-save"' not in html
+    evaluation.refresh_from_db()
+    assert evaluation.actual_goal == "年度目标已完成。" and evaluation.status == "submitted"

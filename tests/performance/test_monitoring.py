@@ -171,8 +171,10 @@ def test_edit_matrix(request, client, report, approved, role, state):
     response = client.post(reverse("performance:report", args=[report.pk]), data)
     report.refresh_from_db()
     hidden = EXPECTED[role][0] == 404
-    assert response.status_code == (404 if hidden else 302)
-    may = role in ("filler", "unit_head") and state != ReportStatus.SUBMITTED
+    unit = role in ("filler", "unit_head")
+    may = unit and state != ReportStatus.SUBMITTED
+    kept = unit and not may  # the unit's refused post comes back with its input kept
+    assert response.status_code == (404 if hidden else 200 if kept else 302)
     assert (report.executed == D("1")) is may
 
 
@@ -243,3 +245,96 @@ def test_a_post_without_revision_saves_nothing(client_a, report):
     assert response.status_code == 200 and "缺少修订号" in response.content.decode()
     report.refresh_from_db()
     assert report.executed == D("455500")
+
+
+def test_long_texts_are_kept_whole_and_refused_at_their_field(client_a, report, approved):
+    """No ``maxlength`` on the report or the round form (a browser cuts a longer paste
+    silently): a 30,000-character 偏差原因 comes back whole with its count, nothing saved."""
+    url = reverse("performance:report", args=[report.pk])
+    assert "maxlength" not in client_a.get(url).content.decode()
+    ids = indicator_ids(approved)
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in ids:
+        data.update({f"m{pk}-progress": "50%", f"m{pk}-forecast": "yes"})
+    long = "因" * 30_000
+    data[f"m{ids[0]}-reason"] = long
+    html = client_a.post(url, data).content.decode()
+    assert "偏差原因最多 1000 个字（现有 30000 个）" in html and long in html
+    before = report.revision
+    report.refresh_from_db()
+    assert report.revision == before
+
+
+def test_the_round_form_has_no_maxlength(client, fiona):
+    client.force_login(fiona)
+    assert "maxlength" not in client.get(reverse("performance:rounds")).content.decode()
+
+
+def test_a_round_opened_twice_at_once_is_refused_in_chinese(client, fiona, reference):
+    """Two tabs open the same period: both forms pass validate_unique, the second create
+    hit the constraint as a 500; now it is refused at the form, one round made."""
+    from apps.budgets.models import BudgetYear
+    from apps.performance.forms import RoundForm
+    from apps.performance.monitoring import monitoring_round_open
+
+    data = {
+        "budget_year": BudgetYear.objects.get(year=2020).pk,
+        "label": "1–6月",
+        "due_on": "2020-07-15",
+        "expected_rate": "50",
+        "yellow_lag": "10",
+        "red_lag": "20",
+        "unmet_light": "yellow",
+        "blank_reason_light": "yellow",
+    }
+    tabs = [RoundForm(data) for _ in range(2)]
+    assert all(tab.is_valid() for tab in tabs)
+    monitoring_round_open(actor=fiona, **tabs[0].cleaned_data)
+    with pytest.raises(ReportRefused, match="已有同名的监控期间"):
+        monitoring_round_open(actor=fiona, **tabs[1].cleaned_data)
+    assert MonitoringRound.objects.count() == 1
+
+
+def test_a_monitoring_action_from_a_stale_page_is_refused(client_a, report):
+    """The same guard as the 自评's (reports.check_seen): a page that showed no step yet
+    may not act once one happened."""
+    from apps.performance.models import MonitoringEvent
+
+    MonitoringEvent.objects.create(
+        report=report, actor=report.created_by, action="submit", from_status="draft",
+        to_status="submitted",
+    )  # fmt: skip
+    MonitoringReport.objects.filter(pk=report.pk).update(status=ReportStatus.RETURNED)
+    submit = reverse("performance:report_action", args=[report.pk, "submit"])
+    html = client_a.post(submit, {"submit-seen": "0"}, follow=True).content.decode()
+    assert "已有新的审核操作" in html
+    assert MonitoringReport.objects.get(pk=report.pk).status == ReportStatus.RETURNED
+
+
+def test_a_double_click_on_save_of_a_report_saves_once(client_a, report, approved):
+    url = reverse("performance:report", args=[report.pk])
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in indicator_ids(approved):
+        data.update({f"m{pk}-progress": "60%", f"m{pk}-forecast": "yes"})
+    assert client_a.post(url, data).status_code == 302
+    second = client_a.post(url, data, follow=True).content.decode()
+    assert "已有他人修改" not in second and "已保存" in second
+    before = report.revision
+    report.refresh_from_db()
+    assert report.revision == before + 1
+    changed = client_a.post(url, {**data, "executed": "1"}).content.decode()
+    assert "已有他人修改" in changed
+
+
+def test_a_report_save_after_a_submit_elsewhere_keeps_the_input(client_a, report, approved):
+    from apps.performance.monitoring import monitoring_act
+
+    ids = indicator_ids(approved)
+    data = {"executed": "455,500", "revision": str(report.revision)}
+    for pk in ids:
+        data.update({f"m{pk}-progress": "50%", f"m{pk}-forecast": "yes"})
+    data[f"m{ids[0]}-measures"] = "刚写的纠偏措施"
+    monitoring_act(report=report, actor=report.created_by, action="submit")
+    html = client_a.post(reverse("performance:report", args=[report.pk]), data).content.decode()
+    assert "您的输入仍在页面上" in html and "刚写的纠偏措施" in html
+    assert not report.rows.filter(measures="刚写的纠偏措施").exists()

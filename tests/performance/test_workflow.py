@@ -3,6 +3,7 @@ and scope (other units' ids → 404) on every URL."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.performance.models import EvaluationEvent, SelfEvaluation
 from apps.performance.reports import ReportStatus
@@ -94,11 +95,12 @@ def test_edit_matrix(request, client, evaluation, approved, role, state):
     response = client.post(reverse("performance:detail", args=[evaluation.pk]), data)
     evaluation.refresh_from_db()
     cell = EXPECTED[role][STATES.index(state)]
+    unit = role in ("filler", "unit_head")
+    may = unit and state in (S.DRAFT, S.RETURNED)
     if cell == OUT:
         assert response.status_code == 404
-    else:
-        assert response.status_code == 302
-    may = role in ("filler", "unit_head") and state in (S.DRAFT, S.RETURNED)
+    else:  # the unit's refused post comes back with its input kept; others are sent back
+        assert response.status_code == (200 if unit and not may else 302)
     assert (evaluation.actual_goal == "改过的完成情况。") is may
 
 
@@ -226,3 +228,63 @@ def test_waiting_for_me(client, evaluation, charlie, fiona):
     client.force_login(fiona)
     assert name not in client.get(url, {"waiting": "1"}).content.decode()
     assert name in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [("请\x00改正", "空字符"), ("理" * 30_000, "意见最多 2000 个字（现有 30000 个）")],
+)
+def test_a_reason_that_cannot_be_kept_is_refused_in_chinese(
+    client, evaluation, charlie, fiona, approved, alice, reason, message
+):
+    """意见 with a NUL character (PostgreSQL refuses it in text) was a 500; a too long one was
+    refused and dropped (and the box cut a longer paste silently). Now both are refused with
+    the reason in Chinese and the text kept whole, on the 自评 and the 运行监控 report."""
+    from tests.performance.helpers import monitored, open_round
+
+    set_state(evaluation, S.SUBMITTED)
+    report = monitored(open_round(fiona), approved, alice)
+    report.status = S.SUBMITTED
+    report.save(update_fields=["status"])
+    client.force_login(charlie)
+    for name, obj in (("performance:action", evaluation), ("performance:report_action", report)):
+        response = client.post(
+            reverse(name, args=[obj.pk, "return"]), {"return-reason": reason}, follow=True
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert message in html
+        assert escape(reason) in html  # kept whole in its box, to shorten and send again
+        obj.refresh_from_db()
+        assert obj.status == S.SUBMITTED and not obj.events.filter(action="return").exists()
+
+
+def test_an_action_from_a_page_older_than_the_last_step_is_refused(
+    client, evaluation, alice, charlie
+):
+    """Tab 1 shows the draft; the unit submits in tab 2 and the department returns it. 提交
+    from tab 1 re-submitted without the return reason ever shown; now it is refused until
+    the page is reloaded (its form says which step it saw), and double 提交 stays refused."""
+    import re
+
+    url = reverse("performance:detail", args=[evaluation.pk])
+    client.force_login(alice)
+    old_tab = client.get(url).content.decode()
+    seen = re.search(r'name="submit-seen" value="(\d+)"', old_tab).group(1)
+    submit = reverse("performance:action", args=[evaluation.pk, "submit"])
+    assert client.post(submit, {"submit-seen": seen}).status_code == 302
+    client.force_login(charlie)
+    back = reverse("performance:action", args=[evaluation.pk, "return"])
+    client.post(back, {"return-reason": "请补充偏差原因。", "return-seen": "999999"})
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.SUBMITTED  # stale too
+    fresh = re.search(r'name="return-seen" value="(\d+)"', client.get(url).content.decode())
+    client.post(back, {"return-reason": "请补充偏差原因。", "return-seen": fresh.group(1)})
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.RETURNED
+    client.force_login(alice)
+    html = client.post(submit, {"submit-seen": seen}, follow=True).content.decode()
+    assert "已有新的审核操作" in html and "当前状态：已退回" in html
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.RETURNED
+    assert EvaluationEvent.objects.filter(evaluation=evaluation, action="submit").count() == 1
+    reloaded = re.search(r'name="submit-seen" value="(\d+)"', client.get(url).content.decode())
+    assert client.post(submit, {"submit-seen": reloaded.group(1)}).status_code == 302
+    assert SelfEvaluation.objects.get(pk=evaluation.pk).status == S.SUBMITTED
