@@ -66,17 +66,23 @@ def export_job_requeue(*, job: ExportJob) -> None:
 
 
 def export_jobs_recover(*, now=None) -> dict[str, int]:
-    """Requeue or fail the running jobs whose worker stopped beating. Safe to run anywhere,
-    any number of times at once (rows are locked, busy ones skipped)."""
+    """Requeue or fail the running jobs whose worker stopped beating, and the queued ones
+    whose task a lost worker had claimed. Safe to run anywhere, any number of times at once
+    (rows are locked, busy ones skipped)."""
     now = now or timezone.now()
-    expired = Q(heartbeat_at__lt=now - timedelta(seconds=settings.EXPORT_LEASE_SECONDS)) | Q(
-        heartbeat_at__isnull=True
+    cutoff = now - timedelta(seconds=settings.EXPORT_LEASE_SECONDS)
+    expired = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    # A worker that died after claiming the task but before the job said RUNNING leaves the
+    # job QUEUED with its task row RUNNING: no worker will ever take that task again.
+    claimed_then_lost = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).values(
+        "id"
     )
     counts = {"requeued": 0, "failed": 0}
     with transaction.atomic():
         jobs = list(
             ExportJob.objects.select_for_update(skip_locked=True).filter(
-                expired, status=ExportJob.Status.RUNNING
+                (expired & Q(status=ExportJob.Status.RUNNING))
+                | Q(status=ExportJob.Status.QUEUED, task_id__in=claimed_then_lost)
             )
         )
         for job in jobs:

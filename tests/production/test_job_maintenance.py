@@ -77,6 +77,36 @@ def test_the_sweep_leaves_beating_jobs_alone_and_requeues_or_fails_the_others(
     assert failed.status == "failed" and "已自动重试 2 次" in failed.error
 
 
+def test_the_sweep_requeues_a_queued_job_whose_task_a_lost_worker_had_claimed(
+    make_job, settings, django_capture_on_commit_callbacks
+):
+    # The worker died between claiming the task (task row RUNNING) and saying so on the
+    # job (still QUEUED): without the sweep no worker would ever take it again.
+    from apps.exports.tasks import run_export
+
+    now = timezone.now()
+    jobs = {}
+    for name, task_status, started in (
+        ("lost", "RUNNING", now - timedelta(minutes=5)),
+        ("starting", "RUNNING", now - timedelta(seconds=1)),
+        ("waiting", "READY", None),
+    ):
+        job = make_job(status="queued")
+        task = run_export.enqueue(str(job.pk))
+        DBTaskResult.objects.filter(pk=task.id).update(status=task_status, started_at=started)
+        ExportJob.objects.filter(pk=job.pk).update(task_id=task.id)
+        jobs[name] = (job.pk, task.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_jobs_recover() == {"requeued": 1, "failed": 0}
+    lost = ExportJob.objects.get(pk=jobs["lost"][0])
+    assert lost.status == "queued" and str(lost.task_id) != str(jobs["lost"][1])
+    assert DBTaskResult.objects.get(pk=jobs["lost"][1]).status == "FAILED"
+    assert DBTaskResult.objects.get(pk=lost.task_id).status == "READY"
+    for name in ("starting", "waiting"):
+        pk, task_id = jobs[name]
+        assert str(ExportJob.objects.get(pk=pk).task_id) == str(task_id)
+
+
 def test_exports_prune_deletes_old_jobs_and_their_files(make_job):
     old = make_job(status="done", finished_at=timezone.now() - timedelta(days=40))
     old.file.save("old.xlsx", ContentFile(b"x"))
