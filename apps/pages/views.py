@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.core.formsets import PartialPostRefused
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.library.permissions import can_propose
@@ -386,9 +387,21 @@ def _saved_message(project) -> str:
 
 @require_POST
 def project_sheet_check(request, pk, sheet):
-    """Live check while typing: the same findings a save would give, nothing written."""
+    """Live check while typing: the same findings a save would give, nothing written.
+
+    The page posts the rows it changed in full and names the others as saved (each
+    table's ``SAME``), which stand for the saved rows. Named against another revision
+    than the saved one, or naming a row that is not saved, the answer asks for the page
+    in full (``{"full": true}``), which the script then posts."""
     project = get_project_for_user(request.user, pk)
-    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST), shown=False)
+    data = normalise_newlines(request.POST)
+    partial = any(data.get(f"{prefix}-SAME") for prefix in ("ind", "line", "doc"))
+    if partial and RevisionForm(data).expected() != project.revision:
+        return JsonResponse({"full": True})
+    try:
+        page = build_page(project, _sheet_key(sheet), data, shown=False, partial=partial)
+    except PartialPostRefused:
+        return JsonResponse({"full": True})
     totals = {}
     if page.sheet == Sheet.GOALS:
         totals["lines_total"] = fmt_money(page.filing.lines_total)
