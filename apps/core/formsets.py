@@ -38,6 +38,11 @@ class PageChoices(BaseChoiceIterator):
         return self
 
     @cached_property
+    def rendered_options(self) -> dict:
+        """The options' HTML per selected value, written once per page (renderers.py)."""
+        return {}
+
+    @cached_property
     def option_values(self) -> dict:
         """The values of the options, as strings, in order (a dict for lookups)."""
         return _option_values(self.choices)
