@@ -135,19 +135,19 @@ class SheetPage:
         Looked up as a plain attribute by the row templates, which is much cheaper than a
         template tag per cell on a page of a hundred rows.
         """
-        by_anchor = self.findings_by_anchor()
+        by_prefix = {}
         for form in self.forms.values():
             for f in getattr(form, "forms", [form]):
                 # A defaultdict: a miss in a template lookup would otherwise fall
                 # through to attribute and dir() lookups, a thousand times a page.
-                f.findings_html = defaultdict(
-                    str,
-                    {
-                        name: findings_html(by_anchor[f.add_prefix(name)])
-                        for name in f.fields
-                        if f.add_prefix(name) in by_anchor
-                    },
-                )
+                f.findings_html = defaultdict(str)
+                by_prefix[f.prefix] = f  # the scalar form's prefix is None
+        # From the findings to their fields (a few), not from every field to its findings.
+        for anchor, found in self.findings_by_anchor().items():
+            prefix, _, name = anchor.rpartition("-")
+            f = by_prefix.get(prefix or None)
+            if f is not None and name in f.fields:
+                f.findings_html[name] = findings_html(found)
 
 
 def findings_html(findings: list[Finding]) -> str:

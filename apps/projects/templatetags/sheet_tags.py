@@ -101,8 +101,12 @@ def cell_class(name: str) -> str:
 escape = conditional_escape  # as {{ }} escapes: lazy labels, safe strings kept
 
 
-def _cell_open(field, extra_class: str) -> str:
-    return f'<td class="col-{field.name} {extra_class}" data-label="{escape(field.label)}">'
+def _label(field, labels: dict) -> str:
+    """The escaped label of a cell, once per column (labels are shared by a table's rows)."""
+    label = labels.get(field.name)
+    if label is None:
+        label = labels[field.name] = escape(field.label)
+    return label
 
 
 def _row_close(form, css: str, sub_projects: bool, editable: bool) -> str:
@@ -123,8 +127,9 @@ def _row_open(form, kind: str) -> str:
     )
 
 
-def indicator_row_html(form, *, sub_projects: bool, editable: bool) -> str:
+def indicator_row_html(form, *, sub_projects: bool, editable: bool, labels=None) -> str:
     """``projects/_indicator_row.html`` of one indicator form."""
+    labels = {} if labels is None else labels
     instance = form.instance
     out = [
         _row_open(form, "indicator"),
@@ -133,7 +138,8 @@ def indicator_row_html(form, *, sub_projects: bool, editable: bool) -> str:
     ]
     for field in form.cells:
         name = field.name
-        out.append(_cell_open(field, _CELL_CLASSES.get(name, "")))
+        css = _CELL_CLASSES.get(name, "")
+        out.append(f'<td class="col-{name} {css}" data-label="{_label(field, labels)}">')
         out.append(str(field))
         if name == "level2" and instance.pk and not instance.level2_id and instance.level2_text:
             out.append(
@@ -149,11 +155,14 @@ def indicator_row_html(form, *, sub_projects: bool, editable: bool) -> str:
     return "".join(out)
 
 
-def line_row_html(form, *, sub_projects: bool, editable: bool) -> str:
+def line_row_html(form, *, sub_projects: bool, editable: bool, labels=None) -> str:
     """``projects/_line_row.html`` of one budget-line form."""
+    labels = {} if labels is None else labels
     out = [_row_open(form, "line"), "  "]
     for field in form.cells:
-        out.append(f'<td class="col-{field.name}" data-label="{escape(field.label)}">{field}</td>')
+        out.append(
+            f'<td class="col-{field.name}" data-label="{_label(field, labels)}">{field}</td>'
+        )
     out.append(_row_close(form, "", sub_projects, editable))
     return "".join(out)
 
@@ -162,9 +171,10 @@ def line_row_html(form, *, sub_projects: bool, editable: bool) -> str:
 def sheet_rows(formset, kind: str, sub_projects: bool, editable: bool):
     """Every row of a sheet table as the page shows it (``kind``: indicator or line)."""
     write = indicator_row_html if kind == "indicator" else line_row_html
+    labels = {}
     return mark_safe(
         "".join(
-            write(form, sub_projects=sub_projects, editable=editable)
+            write(form, sub_projects=sub_projects, editable=editable, labels=labels)
             for form in formset.forms_for_display()
         )
     )
