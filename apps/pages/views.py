@@ -229,7 +229,8 @@ def project_sheet(request, pk, sheet):
     if request.method == "POST":
         # The forms write into the instance they are given; the page header keeps showing
         # the saved project if the input is refused.
-        page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+        # Findings beside the fields only if the page is shown again (not for a save).
+        page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST), shown=False)
         expected = RevisionForm(request.POST).expected()
         revision = expected if expected >= 0 else revision
         if not allowed:
@@ -260,7 +261,10 @@ def project_sheet(request, pk, sheet):
                 messages.warning(
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
-    page = page or build_page(project, sheet)
+    if page is None:
+        page = build_page(project, sheet)
+    else:
+        page.attach_findings()
     if sheet == Sheet.GOALS:
         attach_history_values(page)
     can_comment = review_permissions.can_comment(request.user, project)
