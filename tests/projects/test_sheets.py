@@ -210,11 +210,20 @@ def test_list_query_count_does_not_grow_with_projects(client_a, alice, reference
 
 
 def test_row_models_have_no_unique_field_a_row_form_would_check():
-    """SheetRowForm.validate_unique checks nothing: true only while no row model has a
-    unique field (but its id) or unique_together; the database constraints are checked
-    by the fields or the database (FieldValidatedForm)."""
+    """SheetRowForm and SheetRowFormSet.validate_unique check nothing: true only while no
+    row model has a unique field (but its id, which Django's pass leaves out) or
+    unique_together; the database constraints are checked by the fields or the database
+    (FieldValidatedForm)."""
+    from apps.budget_lines.forms import budget_line_formset
+    from apps.guarantees.forms import rule_document_formset
     from apps.guarantees.models import RuleDocument
+    from apps.indicators.forms import indicator_formset
+    from apps.sheets.schema import ALL
 
+    for version in ALL:
+        for formset in (indicator_formset, budget_line_formset, rule_document_formset):
+            # Django's formset-wide unique pass leaves out what Meta.fields lacks.
+            assert "id" not in formset(version).form._meta.fields
     for model in (Indicator, BudgetLine, RuleDocument):
         assert not model._meta.unique_together, model
         unique = [f.name for f in model._meta.fields if f.unique and not f.primary_key]
