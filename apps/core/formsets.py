@@ -370,9 +370,11 @@ class SheetRowFormSet(BaseModelFormSet):
             form.fields[DELETION_FIELD_NAME] = self._shared_fields[saved][1]
 
     def validate_unique(self):
-        """Nothing to check across rows either: the row models have no unique field, and
-        Django leaves the id out (it is not among the form's Meta.fields), so this pass
-        compared nothing (tests/projects/test_sheets.py)."""
+        """Nothing to check across sheet rows either: their models have no unique field,
+        and Django leaves the id out (it is not among the form's Meta.fields), so this
+        pass compared nothing (tests/projects/test_sheets.py)."""
+        if not issubclass(self.form, SheetRowForm):
+            super().validate_unique()
 
     @cached_property
     def _shared_fields(self) -> dict[bool, tuple]:
