@@ -221,6 +221,8 @@ def _sheet_key(sheet: str) -> Sheet:
 
 def project_sheet(request, pk, sheet):
     project = get_project_for_user(request.user, pk)
+    if request.user.unit_id == project.unit_id:
+        request.user.unit = project.unit  # loaded with the project: the bar names it
     sheet = _sheet_key(sheet)
     allowed, reason = can_edit(request.user, project)
     if request.method == "POST" and request.headers.get(AUTOSAVE_HEADER) == "1":
