@@ -16,7 +16,8 @@ Every row prints its figure beside a floor measured in the same run, the ratio a
 
 1. GET of the 绩效目标 sheet (``projects:sheet``, sheet "goals") of projects with 60 / 40 / 3,
    6 / 4 / 3 and 500 / 40 / 3 indicators / budget lines / rule documents (no 500 with
-   ``--quick``): ≤ 80 ms median at 60 / 40, the same number of queries for every size;
+   ``--quick``): ≤ 50 ms median at 60 / 40 on a quiet machine (issue 15), the same number
+   of queries for every size;
    floor: the page's SELECTs sent bare through a cursor (database alone).
 2. POST of that page unchanged (the fields the GET rendered, read back from ``#sheet-form``):
    no INSERT/UPDATE/DELETE at all, and ≤ 1× the GET of the same page (its floor).
@@ -83,7 +84,7 @@ from tests import factories
 WARMUPS = 3
 FORM_ENCODED = "application/x-www-form-urlencoded"
 WRITES = ("INSERT", "UPDATE", "DELETE")
-SHEET_TARGET_MS = 80.0
+SHEET_TARGET_MS = 50.0
 LIST_TARGET_MS = 150.0
 LIST_UNIT_SIZES = (100, 1_000)
 BIG_LIST = 100_000  # a province files on the order of 50,000–60,000 projects a year
