@@ -4,7 +4,6 @@ the same page posted whole — on every demo project, and after random edits."""
 
 import io
 import random
-import re
 
 import pytest
 from django.core.management import call_command
@@ -15,9 +14,8 @@ from apps.accounts.models import User
 from apps.checks.findings import Sheet
 from apps.projects.models import Project
 from tests import factories
-from tests.formdata import form_data
+from tests.formdata import TABLES, as_live_check, form_data, row_indexes
 
-TABLES = ("ind", "line", "doc")
 ROW_SHEETS = (Sheet.GOALS, Sheet.GUARANTEES)
 
 
@@ -26,32 +24,6 @@ def check(client, project, sheet, data):
     response = client.post(url, data)
     assert response.status_code == 200
     return response.json()
-
-
-def row_indexes(data, table):
-    pattern = re.compile(rf"^{table}-(\d+)-")
-    return sorted({int(m.group(1)) for key in data if (m := pattern.match(key))})
-
-
-def partial(data: dict, changed: set[str]) -> dict:
-    """``data`` as the page's script posts it: every saved row not in ``changed`` without
-    its fields (only its id and DELETE), named in its table's SAME."""
-    out = dict(data)
-    for table in TABLES:
-        if f"{table}-TOTAL_FORMS" not in data:
-            continue
-        initial = int(data[f"{table}-INITIAL_FORMS"])
-        same = []
-        for i in row_indexes(data, table):
-            prefix = f"{table}-{i}"
-            if i >= initial or prefix in changed or not data.get(f"{prefix}-id"):
-                continue
-            same.append(prefix)
-            for key in [k for k in out if k.startswith(f"{prefix}-")]:
-                if key not in (f"{prefix}-id", f"{prefix}-DELETE"):
-                    del out[key]
-        out[f"{table}-SAME"] = ",".join(same)
-    return out
 
 
 def filler_client(project) -> Client:
@@ -128,7 +100,7 @@ def test_saved_rows_give_the_findings_of_the_whole_page_on_every_demo_project(de
         for sheet in ROW_SHEETS:
             data = page(client, project, sheet)
             whole = check(client, project, sheet, data)
-            sent = partial(data, changed=set())
+            sent = as_live_check(data, changed=set())
             assert any(sent.get(f"{t}-SAME") for t in TABLES)
             assert check(client, project, sheet, sent) == whole, (project.name, sheet)
             compared += 1
@@ -147,7 +119,7 @@ def test_random_edits_give_the_findings_of_the_whole_page(demo):
                 for _ in range(rng.randint(1, 5)):
                     random_edit(rng, data, changed)
                 whole = check(client, project, sheet, data)
-                answer = check(client, project, sheet, partial(data, changed))
+                answer = check(client, project, sheet, as_live_check(data, changed))
                 assert answer == whole, (project.name, sheet, changed)
                 runs += 1
     assert runs >= 100
@@ -156,7 +128,7 @@ def test_random_edits_give_the_findings_of_the_whole_page(demo):
 def test_a_changed_row_that_fails_shows_its_error_at_its_field(client_a, project):
     data = page(client_a, project, Sheet.GOALS)
     data["line-1-amount"] = "九十一万"
-    answer = check(client_a, project, Sheet.GOALS, partial(data, changed={"line-1"}))
+    answer = check(client_a, project, Sheet.GOALS, as_live_check(data, changed={"line-1"}))
     assert {
         (f["code"], f["anchor"], f["message"])
         for f in answer["findings"]
@@ -168,10 +140,10 @@ def test_a_changed_row_that_fails_shows_its_error_at_its_field(client_a, project
 def test_saved_rows_that_are_not_saved_rows_ask_for_the_whole_page(client_a, project, bob):
     data = page(client_a, project, Sheet.GOALS)
     other = factories.ready_project(unit=bob.unit, name="别的单位的项目")
-    sent = partial(data, changed=set())
+    sent = as_live_check(data, changed=set())
     sent["ind-0-id"] = str(other.indicators.first().pk)  # another project's row
     assert check(client_a, project, Sheet.GOALS, sent) == {"full": True}
-    sent = partial(data, changed=set())
+    sent = as_live_check(data, changed=set())
     new = int(data["ind-TOTAL_FORMS"])  # a row added on the page: not saved
     sent.update({"ind-TOTAL_FORMS": str(new + 1), f"ind-{new}-id": ""})
     sent["ind-SAME"] += f",ind-{new}"
@@ -181,10 +153,10 @@ def test_saved_rows_that_are_not_saved_rows_ask_for_the_whole_page(client_a, pro
 def test_saved_rows_of_an_older_revision_ask_for_the_whole_page(client_a, project):
     data = page(client_a, project, Sheet.GOALS)
     Project.objects.filter(pk=project.pk).update(revision=project.revision + 1)
-    assert check(client_a, project, Sheet.GOALS, partial(data, set())) == {"full": True}
+    assert check(client_a, project, Sheet.GOALS, as_live_check(data, set())) == {"full": True}
     data["revision"] = str(project.revision + 1)
     whole = check(client_a, project, Sheet.GOALS, data)
-    assert check(client_a, project, Sheet.GOALS, partial(data, set())) == whole
+    assert check(client_a, project, Sheet.GOALS, as_live_check(data, set())) == whole
 
 
 def test_a_save_never_takes_rows_as_saved(client_a, project):
@@ -193,7 +165,7 @@ def test_a_save_never_takes_rows_as_saved(client_a, project):
     data = page(client_a, project, Sheet.GOALS)
     url = reverse("projects:sheet", args=[project.pk, Sheet.GOALS])
     names = sorted(project.indicators.values_list("name", flat=True))
-    response = client_a.post(url, partial(data, changed=set()))
+    response = client_a.post(url, as_live_check(data, changed=set()))
     assert response.status_code == 200
     assert "页面数据不完整" in response.content.decode()
     assert sorted(project.indicators.values_list("name", flat=True)) == names
