@@ -16,7 +16,8 @@ Every row prints its figure beside a floor measured in the same run, the ratio a
 
 1. GET of the 绩效目标 sheet (``projects:sheet``, sheet "goals") of projects with 60 / 40 / 3,
    6 / 4 / 3 and 500 / 40 / 3 indicators / budget lines / rule documents (no 500 with
-   ``--quick``): ≤ 80 ms median at 60 / 40, the same number of queries for every size;
+   ``--quick``): ≤ 50 ms median at 60 / 40 on a quiet machine (issue 15), the same number
+   of queries for every size;
    floor: the page's SELECTs sent bare through a cursor (database alone).
 2. POST of that page unchanged (the fields the GET rendered, read back from ``#sheet-form``):
    no INSERT/UPDATE/DELETE at all, and ≤ 1× the GET of the same page (its floor).
@@ -24,8 +25,9 @@ Every row prints its figure beside a floor measured in the same run, the ratio a
    reviewer's ``/projects/`` and 待办 (``reviews:queue``) across 1,000, 10,000 and 100,000
    projects (1,000 and 2,000 with ``--quick``): ≤ 150 ms median, ≤ 80 ms at 100,000, query
    count independent of the number of projects; floor: the SELECTs sent bare.
-4. The live check endpoint (``projects:sheet_check``) with the page's data: ≤ 3× its floor,
-   the rules and the database alone (the project loaded with every row and checked).
+4. The live check endpoint (``projects:sheet_check``) as the page's script posts it after
+   one edit (the edited row whole, the other rows named as saved): ≤ 3× its floor, the
+   rules and the database alone (the project loaded with every row and checked).
 
 Options: ``--quick`` (fewer runs, smaller lists), ``--profile`` (cProfile of one GET, one
 POST and one live check of the large sheet, printed after the table; ``BENCH_SORT=tottime``,
@@ -82,7 +84,7 @@ from tests import factories
 WARMUPS = 3
 FORM_ENCODED = "application/x-www-form-urlencoded"
 WRITES = ("INSERT", "UPDATE", "DELETE")
-SHEET_TARGET_MS = 80.0
+SHEET_TARGET_MS = 50.0
 LIST_TARGET_MS = 150.0
 LIST_UNIT_SIZES = (100, 1_000)
 BIG_LIST = 100_000  # a province files on the order of 50,000–60,000 projects a year
@@ -407,6 +409,26 @@ def rules_and_db(project: Project):
     return lambda: check_filing(filing_from_project(project_for_checks(project)))
 
 
+def live_check_pairs(pairs, prefix: str, name: str, value: str) -> list[tuple[str, str]]:
+    """The page's fields as its script sends a live check after one edit (``name`` of row
+    ``prefix`` set to ``value``): that row whole, every other saved row by its id and
+    DELETE only, named in its table's SAME."""
+    fields = dict(pairs)
+    out, same = [], {}
+    for key, val in pairs:
+        table, _, rest = key.partition("-")
+        index, _, field_name = rest.partition("-")
+        row = f"{table}-{index}"
+        saved = index.isdigit() and fields.get(f"{row}-id") and row != prefix
+        if saved and field_name == "id":
+            same.setdefault(table, []).append(row)
+        elif saved and field_name != "DELETE":
+            continue
+        out.append((key, value if key == f"{prefix}-{name}" else val))
+    out.extend((f"{table}-SAME", ",".join(rows)) for table, rows in same.items())
+    return out
+
+
 def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list[str]]:
     unit = Unit.objects.get(code="001001")
     filler = factories.user("bench_filler", User.Role.FILLER, unit)
@@ -430,9 +452,13 @@ def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list
         get = partial(client.get, url)
         get_row = sql_floor(measure(Row(f"1{letter}", f"GET goals sheet, {what}"), get, runs), runs)
         rows[f"get-{key}"] = get_row
-        body = urlencode(form_pairs(get().content.decode()))
+        pairs = form_pairs(get().content.decode())
+        body = urlencode(pairs)
         save = partial(client.post, url, body, content_type=FORM_ENCODED)
-        check = partial(client.post, check_url, body, content_type=FORM_ENCODED)
+        # As the page's script posts it after an edit of one indicator's 目标值: that row
+        # whole, the others named as saved (SAME).
+        edited = live_check_pairs(pairs, "ind-1", "target_raw", "≥95%")
+        check = partial(client.post, check_url, urlencode(edited), content_type=FORM_ENCODED)
 
         progress(f"POST goals sheet unchanged, {what}")
         with CaptureQueriesContext(connection) as first:
@@ -458,7 +484,16 @@ def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list
         row.floor_ms, row.floor_label = timed(floor, runs), "rules + database"
         row.target = f"<= {CHECK_TARGET_RATIO:.0f}x rules + db"
         row.checks.append((row.ratio <= CHECK_TARGET_RATIO, f"{row.ratio:.1f}x rules + database"))
+        answer = check().json()
+        row.checks.append(("findings" in answer, f"answered {answer} (not the rows posted)"))
         rows[f"check-{key}"] = row
+
+        progress(f"live check of the whole page, {what}")
+        whole = partial(client.post, check_url, body, content_type=FORM_ENCODED)
+        whole_row = measure(Row(f"5{letter}", f"POST live check whole page, {what}"), whole, runs)
+        whole_row.floor_ms, whole_row.floor_label = row.floor_ms, "rules + database"
+        whole_row.target = "(page posted whole: after a refused save)"
+        rows[f"whole-{key}"] = whole_row
         if profile and key == os.environ.get("BENCH_PROFILE_SIZE", "large"):
             profiles.append(profile_call(f"GET goals sheet, {what}", get))
             profiles.append(profile_call(f"POST goals unchanged, {what}", save))
@@ -482,7 +517,7 @@ def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list
             )
         )
     order = [f"{kind}-{key}" for kind in ("get", "post") for key in sizes]
-    checks = [f"check-{key}" for key in sizes]
+    checks = [f"{kind}-{key}" for kind in ("check", "whole") for key in sizes]
     return [rows[k] for k in order], [rows[k] for k in checks], profiles
 
 

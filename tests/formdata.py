@@ -1,5 +1,6 @@
 """Read back the form a page rendered, as a browser would post it."""
 
+import re
 from html.parser import HTMLParser
 
 
@@ -67,3 +68,34 @@ def form_data(html: str, form_id: str = "sheet-form") -> dict[str, str]:
     for name, value in parser.fields:
         data[name] = value
     return data
+
+
+# --- The live check as the page's script posts it ----------------------------------------
+
+TABLES = ("ind", "line", "doc")
+
+
+def row_indexes(data, table):
+    pattern = re.compile(rf"^{table}-(\d+)-")
+    return sorted({int(m.group(1)) for key in data if (m := pattern.match(key))})
+
+
+def as_live_check(data: dict, changed: set[str]) -> dict:
+    """``data`` as the page's script posts it: every saved row not in ``changed`` without
+    its fields (only its id and DELETE), named in its table's SAME."""
+    out = dict(data)
+    for table in TABLES:
+        if f"{table}-TOTAL_FORMS" not in data:
+            continue
+        initial = int(data[f"{table}-INITIAL_FORMS"])
+        same = []
+        for i in row_indexes(data, table):
+            prefix = f"{table}-{i}"
+            if i >= initial or prefix in changed or not data.get(f"{prefix}-id"):
+                continue
+            same.append(prefix)
+            for key in [k for k in out if k.startswith(f"{prefix}-")]:
+                if key not in (f"{prefix}-id", f"{prefix}-DELETE"):
+                    del out[key]
+        out[f"{table}-SAME"] = ",".join(same)
+    return out

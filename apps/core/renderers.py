@@ -8,11 +8,11 @@ attributes and values still come from Django; ``tests/core/test_renderers.py`` c
 output against Django's own templates.
 """
 
-from html import escape  # Django's escape is this plus a lazy-string check per call
+from html import escape as _html_escape  # Django's adds a lazy-string check per call
 
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 _WIDGETS = "django/forms/widgets/"
 _INPUTS = {
@@ -29,6 +29,23 @@ _INPUTS = {
         "input",
     )
 }
+
+
+_ESCAPED: dict[str, str] = {}
+
+
+def escape(text: str) -> str:
+    """``html.escape``, remembered for short texts: a page escapes the same classes,
+    names and ids for every row and on every request (bounded: at most 20,000 texts of at
+    most 64 characters; what is typed into long cells is escaped each time)."""
+    if len(text) > 64:
+        return _html_escape(text)
+    escaped = _ESCAPED.get(text)
+    if escaped is None:
+        if len(_ESCAPED) > 20_000:
+            _ESCAPED.clear()
+        escaped = _ESCAPED[text] = _html_escape(text)
+    return escaped
 
 
 def _attrs(attrs: dict) -> str:
@@ -78,8 +95,46 @@ _BUILDERS = {
 }
 
 
+def _select_body(choices, values: tuple[str, ...]) -> str:
+    """The options of a select (Django's ``Select.optgroups``: the first option whose value
+    is among ``values`` is selected), as ``_select`` writes them."""
+    out = []
+    has_selected = False
+    for option_value, option_label in choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, (list, tuple)):
+            group_name, options = option_value, option_label
+        else:
+            group_name, options = None, [(option_value, option_label)]
+        if group_name:
+            out.append(f'\n  <optgroup label="{escape(str(group_name))}">')
+        for value, label in options:
+            selected = not has_selected and str(value) in values
+            has_selected |= selected
+            attrs = {"selected": True} if selected else {}
+            out.append("\n  " + _option({"value": value, "label": label, "attrs": attrs}))
+        if group_name:
+            out.append("\n  </optgroup>")
+    return "".join(out)
+
+
+def _page_select(widget, name: str, value, attrs: dict) -> str:
+    """A select of a page's shared choices (``PageChoices``): its options are written once
+    per page and value shown, not once per row."""
+    values = tuple(widget.format_value(value))
+    body = widget.choices.rendered_options.get(values)
+    if body is None:
+        body = widget.choices.rendered_options[values] = _select_body(widget.choices, values)
+    return (
+        f'<select name="{escape(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>'
+        f"{body}\n</select>"
+    )
+
+
 class SheetBoundField(BoundField):
-    """A field that prints its findings right after its widget.
+    """A field that prints its findings right after its widget, and writes the widgets of
+    ``_BUILDERS`` without the template machinery.
 
     The sheet page gives each form ``findings_html`` (field name → HTML); printing them
     here saves a template lookup per cell on pages of a thousand cells.
@@ -91,6 +146,51 @@ class SheetBoundField(BoundField):
         if findings and self.name in findings:
             return mark_safe(html + findings[self.name])
         return html
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        """``BoundField.as_widget`` for a field's own widget: the same attributes (required,
+        disabled, aria-invalid, aria-describedby, id) and the same markup
+        (tests/core/test_renderers.py), at a fraction of the calls."""
+        builder = None
+        if widget is None and not attrs and not only_initial:
+            builder = _BUILDERS.get(self.field.widget.template_name)
+        if builder is None:
+            return super().as_widget(widget, attrs, only_initial)
+        field, widget, form = self.field, self.field.widget, self.form
+        if field.localize:
+            widget.is_localized = True
+        attrs = {}
+        if (
+            field.required
+            and form.use_required_attribute
+            and widget.use_required_attribute(self.initial)
+        ):
+            attrs["required"] = True
+        if field.disabled:
+            attrs["disabled"] = True
+        errors = form.errors.get(self.name)
+        hidden = widget.is_hidden
+        if errors and not hidden:
+            attrs["aria-invalid"] = "true"
+        auto_id = self.auto_id
+        if auto_id and not hidden and not widget.use_fieldset:
+            if not widget.attrs.get("aria-describedby"):
+                described = [f"{auto_id}_helptext"] if self.help_text else []
+                if errors:
+                    described.append(f"{auto_id}_error")
+                if described:
+                    attrs["aria-describedby"] = " ".join(described)
+        if auto_id and "id" not in widget.attrs:
+            attrs["id"] = auto_id
+        value = self.value()
+        if builder is _select and _is_page_select(widget):
+            return SafeString(_page_select(widget, self.html_name, value, attrs))
+        context = widget.get_context(self.html_name, value, attrs)
+        return SafeString(builder(context["widget"]))  # not mark_safe: its lazy check
+
+
+def _is_page_select(widget) -> bool:
+    return hasattr(widget.choices, "rendered_options") and not widget.allow_multiple_selected
 
 
 class SheetRenderer(DjangoTemplates):

@@ -33,6 +33,11 @@ class IndicatorForm(SheetRowForm):
         if self.instance.pk:
             self.initial["level2"] = self.instance.level2_id
 
+    def _saved_row_init(self, *, level2s=None, level2_choices=None, **kwargs):
+        # No ``or``: the truth of choices counts them.
+        self._level2s = {} if level2s is None else level2s
+        self._level2_choices = level2_choices
+
     @property
     def level1_name(self) -> str:
         value = self["level2"].value()

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from apps.checks.findings import SHEET_LABELS, Sheet
+from apps.core.formsets import PartialPostRefused
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.library.permissions import can_propose
@@ -220,6 +221,8 @@ def _sheet_key(sheet: str) -> Sheet:
 
 def project_sheet(request, pk, sheet):
     project = get_project_for_user(request.user, pk)
+    if request.user.unit_id == project.unit_id:
+        request.user.unit = project.unit  # loaded with the project: the bar names it
     sheet = _sheet_key(sheet)
     allowed, reason = can_edit(request.user, project)
     if request.method == "POST" and request.headers.get(AUTOSAVE_HEADER) == "1":
@@ -228,7 +231,8 @@ def project_sheet(request, pk, sheet):
     if request.method == "POST":
         # The forms write into the instance they are given; the page header keeps showing
         # the saved project if the input is refused.
-        page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST))
+        # Findings beside the fields only if the page is shown again (not for a save).
+        page = build_page(copy.copy(project), sheet, normalise_newlines(request.POST), shown=False)
         expected = RevisionForm(request.POST).expected()
         revision = expected if expected >= 0 else revision
         if not allowed:
@@ -259,7 +263,10 @@ def project_sheet(request, pk, sheet):
                 messages.warning(
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
-    page = page or build_page(project, sheet)
+    if page is None:
+        page = build_page(project, sheet)
+    else:
+        page.attach_findings()
     if sheet == Sheet.GOALS:
         attach_history_values(page)
     can_comment = review_permissions.can_comment(request.user, project)
@@ -386,9 +393,21 @@ def _saved_message(project) -> str:
 
 @require_POST
 def project_sheet_check(request, pk, sheet):
-    """Live check while typing: the same findings a save would give, nothing written."""
+    """Live check while typing: the same findings a save would give, nothing written.
+
+    The page posts the rows it changed in full and names the others as saved (each
+    table's ``SAME``), which stand for the saved rows. Named against another revision
+    than the saved one, or naming a row that is not saved, the answer asks for the page
+    in full (``{"full": true}``), which the script then posts."""
     project = get_project_for_user(request.user, pk)
-    page = build_page(project, _sheet_key(sheet), normalise_newlines(request.POST), shown=False)
+    data = normalise_newlines(request.POST)
+    partial = any(data.get(f"{prefix}-SAME") for prefix in ("ind", "line", "doc"))
+    if partial and RevisionForm(data).expected() != project.revision:
+        return JsonResponse({"full": True})
+    try:
+        page = build_page(project, _sheet_key(sheet), data, shown=False, partial=partial)
+    except PartialPostRefused:
+        return JsonResponse({"full": True})
     totals = {}
     if page.sheet == Sheet.GOALS:
         totals["lines_total"] = fmt_money(page.filing.lines_total)

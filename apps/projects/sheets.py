@@ -135,19 +135,19 @@ class SheetPage:
         Looked up as a plain attribute by the row templates, which is much cheaper than a
         template tag per cell on a page of a hundred rows.
         """
-        by_anchor = self.findings_by_anchor()
+        by_prefix = {}
         for form in self.forms.values():
             for f in getattr(form, "forms", [form]):
                 # A defaultdict: a miss in a template lookup would otherwise fall
                 # through to attribute and dir() lookups, a thousand times a page.
-                f.findings_html = defaultdict(
-                    str,
-                    {
-                        name: findings_html(by_anchor[f.add_prefix(name)])
-                        for name in f.fields
-                        if f.add_prefix(name) in by_anchor
-                    },
-                )
+                f.findings_html = defaultdict(str)
+                by_prefix[f.prefix] = f  # the scalar form's prefix is None
+        # From the findings to their fields (a few), not from every field to its findings.
+        for anchor, found in self.findings_by_anchor().items():
+            prefix, _, name = anchor.rpartition("-")
+            f = by_prefix.get(prefix or None)
+            if f is not None and name in f.fields:
+                f.findings_html[name] = findings_html(found)
 
 
 def findings_html(findings: list[Finding]) -> str:
@@ -159,13 +159,22 @@ def findings_html(findings: list[Finding]) -> str:
 
 
 def build_page(
-    project: Project, sheet: Sheet, data: QueryDict | None = None, *, shown: bool = True
+    project: Project,
+    sheet: Sheet,
+    data: QueryDict | None = None,
+    *,
+    shown: bool = True,
+    partial: bool = False,
 ) -> SheetPage:
     """Forms of one sheet (bound when ``data`` is given) and the findings they lead to.
 
     ``project`` comes from ``get_project_for_user`` (with its year and taxonomy); its rows
     are loaded here in one query per table, whatever their number. ``shown=False`` (the
     live check, which answers JSON) skips giving each field the HTML of its findings.
+    ``partial`` (the live check only) honours each table's ``SAME`` field: rows posted
+    without their fields stand for their saved values (``SheetRowForm.saved_row``), so a
+    check costs the rows that changed, not all of them. ``PartialPostRefused`` when a row
+    so named is not a saved row of the table.
     """
     prefetch_related_objects(
         [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
@@ -197,12 +206,14 @@ def build_page(
         page.forms["indicators"] = indicator_formset(version)(
             data,
             prefix="ind",
+            same_rows=partial,
             queryset=project.indicators.all(),
             form_kwargs={**row_kwargs, "level2s": level2s, "level2_choices": level2_choices},
         )
         page.forms["lines"] = budget_line_formset(version)(
             data,
             prefix="line",
+            same_rows=partial,
             queryset=project.budget_lines.all(),
             form_kwargs=row_kwargs,
         )
@@ -210,6 +221,7 @@ def build_page(
         page.forms["docs"] = rule_document_formset(version)(
             data,
             prefix="doc",
+            same_rows=partial,
             queryset=project.rule_documents.all(),
             form_kwargs=row_kwargs,
         )
@@ -299,6 +311,8 @@ def form_row_values(table: schema.Table, form) -> dict:
             values[column.name] = data.get(column.name, from_json(column.kind, blank(column.kind)))
         elif form.instance.pk:  # a column the page's version does not show: kept as saved
             values[column.name] = getattr(form.instance, column.name)
+        else:  # ... and blank in a new row (a 2021 page's new indicator has no 目标值 text)
+            values[column.name] = from_json(column.kind, blank(column.kind))
     return values
 
 

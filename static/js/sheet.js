@@ -253,6 +253,83 @@
     }
   }
 
+  // --- Rows as saved ----------------------------------------------------------------
+  // The live check posts only the rows that differ from what is saved; the others are
+  // named in their table's SAME field and stand on the server for their saved values
+  // (a page of 500 rows would otherwise be validated whole on every pause in typing).
+  // A row's state is its fields' values without its prefix (prefixes change when an
+  // autosave renumbers rows). A page that came back from a refused save shows input
+  // that is not saved: none of its rows counts as saved until a save succeeds.
+  const savedState = new WeakMap();
+
+  function rowState(tr) {
+    const parts = [];
+    tr.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+      const name = el.name.slice(tr.dataset.prefix.length + 1);
+      if (name === "id" || name === "DELETE") return;
+      const value = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+      parts.push([name, value]);
+    });
+    return JSON.stringify(parts);
+  }
+
+  function allRows() {
+    return form.querySelectorAll("tbody.formset-rows tr.sheet-row");
+  }
+
+  function rowId(tr) {
+    const id = tr.querySelector(`input[name="${tr.dataset.prefix}-id"]`);
+    return id ? id.value : "";
+  }
+
+  // The state of every row as it is now (taken when a save is sent).
+  function rowStates() {
+    const states = new Map();
+    allRows().forEach((tr) => states.set(tr, rowState(tr)));
+    return states;
+  }
+
+  // After a save: the rows it kept are saved as they were sent (``states``).
+  function markSaved(states) {
+    allRows().forEach((tr) => {
+      if (rowId(tr) && states.has(tr)) savedState.set(tr, states.get(tr));
+      else savedState.delete(tr);
+    });
+  }
+
+  if (form.dataset.posted !== "1") markSaved(rowStates());
+
+  // The page as the live check posts it: changed rows whole, saved ones by id.
+  function checkData() {
+    const data = new FormData(form);
+    form.querySelectorAll("tbody.formset-rows").forEach((tbody) => {
+      const same = [];
+      tbody.querySelectorAll("tr.sheet-row").forEach((tr) => {
+        if (!savedState.has(tr) || !rowId(tr)) return;
+        if (!tr.hidden && rowState(tr) !== savedState.get(tr)) return;
+        const prefix = tr.dataset.prefix;
+        same.push(prefix);
+        tr.querySelectorAll("[name]").forEach((el) => {
+          if (el.name !== `${prefix}-id` && el.name !== `${prefix}-DELETE`) data.delete(el.name);
+        });
+      });
+      const table = tbody.id.replace(/-rows$/, "");
+      if (same.length) data.set(`${table}-SAME`, same.join(","));
+    });
+    return data;
+  }
+
+  async function post(body) {
+    const response = await fetch(checkUrl, {
+      method: "POST",
+      body,
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  }
+
   async function check() {
     const mine = ++seq;
     form.querySelectorAll("tbody.formset-rows").forEach(renumber);
@@ -262,14 +339,9 @@
     }
     stateEl.textContent = "检查中…";
     try {
-      const response = await fetch(checkUrl, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "X-Requested-With": "fetch" },
-        credentials: "same-origin",
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      const data = await response.json();
+      let data = await post(checkData());
+      // Saved meanwhile by someone else, or a row no longer saved: the page whole.
+      if (data.full) data = await post(new FormData(form));
       if (mine !== seq) return; // a newer check is on its way
       render(data);
       stateEl.textContent = "（已实时更新，尚未保存）";
@@ -411,8 +483,10 @@
     formatMoney,
     hint,
     flash,
+    markSaved,
     mergeLevel1,
     placeInGroup,
+    rowStates,
     renumber,
     renumberAll,
     scheduleCheck,

@@ -165,6 +165,7 @@
     if (inFlight) return schedule();
     if (!isDirty()) return;
     const sent = serialize();
+    const sentRows = S.rowStates();
     inFlight = true;
     say("自动保存中…", true);
     let data = null;
@@ -184,6 +185,7 @@
     if (data.saved) {
       const unchangedSince = serialize() === sent;
       S.applySaved(data.rows || {});
+      S.markSaved(sentRows); // what the live check may now name as saved
       revisionInput.value = String(data.revision);
       const badge = document.getElementById("ready-badge");
       if (badge && data.ready_html) badge.innerHTML = data.ready_html;

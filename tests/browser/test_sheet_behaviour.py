@@ -52,3 +52,41 @@ def test_refused_save_keeps_removed_rows_removed(logged_in_page, live_server, al
     assert list(BudgetLine.objects.filter(project=project).values_list("detail", flat=True)) == [
         "明细2"
     ]
+
+
+def test_live_check_posts_the_changed_rows_and_names_the_others_saved(
+    logged_in_page, live_server, alice
+):
+    project = factories.ready_project(unit=alice.unit)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/projects/{project.pk}/sheets/goals/")
+    with page.expect_request(lambda r: r.url.endswith("/check/")) as sent:
+        page.fill("#id_line-1-amount", "九十一万")
+    body = sent.value.post_data
+    assert "line-1-amount" in body and "line-1-detail" in body  # the changed row, whole
+    assert "line-0-detail" not in body and "ind-0-name" not in body  # the others by id
+    assert "line-0-id" in body and "line-SAME" in body and "ind-SAME" in body
+    expect(page.locator("tr[data-prefix='line-1']")).to_contain_text("请输入金额（元）")
+    expect(page.locator("#check-state")).to_contain_text("已实时更新")
+    # A removed saved row is named as saved with its DELETE; the sum follows.
+    page.fill("#id_line-1-amount", "1,000")
+    expect(page.locator("tr[data-prefix='line-1']")).not_to_contain_text("请输入金额（元）")
+    with page.expect_request(lambda r: r.url.endswith("/check/")) as sent:
+        page.locator("tr[data-prefix='line-0'] .row-remove").click()
+    assert "line-0-DELETE" in sent.value.post_data
+    expect(page.locator("#lines-total")).to_have_text("1,000.00")
+
+
+def test_live_check_after_a_save_elsewhere_posts_the_page_whole(logged_in_page, live_server, alice):
+    from apps.projects.models import Project
+
+    project = factories.ready_project(unit=alice.unit)
+    page = logged_in_page
+    page.goto(f"{live_server.url}/projects/{project.pk}/sheets/goals/")
+    Project.objects.filter(pk=project.pk).update(revision=project.revision + 5)
+    posts = []
+    page.on("request", lambda r: posts.append(r.post_data) if r.url.endswith("/check/") else 0)
+    page.fill("#id_line-1-amount", "九十一万")
+    expect(page.locator("tr[data-prefix='line-1']")).to_contain_text("请输入金额（元）")
+    assert len(posts) == 2 and "line-SAME" in posts[0] and "line-SAME" not in posts[1]
+    assert "line-0-detail" in posts[1]

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from apps.core.forms import AmountInput
+from apps.core.forms import AmountInput, MoneyField
 from apps.core.formsets import PageChoices
 from apps.core.renderers import SHEET_RENDERER
 
@@ -47,3 +47,53 @@ def test_other_templates_fall_back_to_django():
     ours = radios.render("category", "a", renderer=SHEET_RENDERER)
     assert ours == radios.render("category", "a", renderer=DJANGO)
     assert 'value="a"' in ours and "checked" in ours
+
+
+# --- Whole fields: SheetBoundField.as_widget against Django's BoundField ----------------
+
+
+class Sample(forms.Form):
+    default_renderer = SHEET_RENDERER
+
+    text = forms.CharField(max_length=10, help_text="说明")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    amount = MoneyField()
+    flag = forms.BooleanField(required=False)
+    flag_required = forms.BooleanField()
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    area = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    fixed = forms.CharField(disabled=True, required=False)
+    level = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    level_required = forms.TypedChoiceField(coerce=int, empty_value=None)
+    plain = forms.ChoiceField(choices=[("", "—"), ("a", "甲 & <乙>")])
+    described = forms.CharField(
+        widget=forms.TextInput(attrs={"aria-describedby": "elsewhere"}), required=False
+    )
+    radios = forms.ChoiceField(widget=forms.RadioSelect, choices=[("a", "甲")], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = GROUPED
+        self.fields["level_required"].choices = GROUPED
+
+
+POSTS = [
+    None,  # unbound
+    {"text": "好", "amount": "1,000", "flag": "on", "flag_required": "on", "level": "3"},
+    {"text": "x" * 11, "amount": "九十一万", "day": "2020-13-45", "level": "99", "plain": "z"},
+    {"text": "", "level_required": "", "area": "第一段\n<第二段>", "described": "文"},
+]
+
+
+@pytest.mark.parametrize("data", POSTS)
+@pytest.mark.parametrize("auto_id", ["id_%s", False, "f-%s"])
+def test_fields_same_html_as_django_bound_fields(data, auto_id):
+    ours = Sample(data, auto_id=auto_id, prefix="ind-0")
+    theirs = Sample(data, auto_id=auto_id, prefix="ind-0", renderer=DJANGO)
+    assert type(ours["text"]).__name__ == "SheetBoundField"
+    assert type(theirs["text"]).__name__ == "BoundField"
+    for name in Sample.base_fields:
+        assert str(ours[name]) == str(theirs[name]), name
+    # The options written once per page are the same for a second row.
+    again = Sample(data, auto_id=auto_id, prefix="ind-1")
+    assert str(again["level"]) == str(theirs["level"]).replace("ind-0", "ind-1")

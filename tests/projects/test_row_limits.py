@@ -16,7 +16,7 @@ from apps.guarantees.models import RuleDocument
 from apps.indicators.models import Indicator
 from apps.projects.services import project_create_from_data
 from apps.sheets import limits
-from tests.formdata import form_data
+from tests.formdata import as_live_check, form_data
 
 URLENCODED = "application/x-www-form-urlencoded"
 
@@ -108,6 +108,12 @@ def test_a_project_at_the_row_limits_saves_again_and_again(client_a, project):
     assert project.indicators.count() == limits.INDICATORS.max_rows
     assert project.budget_lines.count() == limits.LINES.max_rows
     assert project.rule_documents.count() == limits.DOCS.max_rows
+    for sheet in (Sheet.GOALS, Sheet.GUARANTEES):  # and it is checked live, as posted
+        data = form_data(client_a.get(sheet_url(project, sheet)).content.decode())
+        check_url = reverse("projects:sheet_check", args=[project.pk, sheet])
+        whole = client_a.post(check_url, data).json()
+        assert "findings" in whole
+        assert client_a.post(check_url, as_live_check(data, changed=set())).json() == whole
     project.refresh_from_db()
     assert project.composition == "第1次修改"
     assert project.rule_documents.get(order=0).title == "第1次修改"

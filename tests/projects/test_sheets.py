@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -207,3 +207,25 @@ def test_list_query_count_does_not_grow_with_projects(client_a, alice, reference
             assert client_a.get(reverse("projects:list")).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_row_models_have_no_unique_field_a_row_form_would_check():
+    """SheetRowForm and SheetRowFormSet.validate_unique check nothing: true only while no
+    row model has a unique field (but its id, which Django's pass leaves out) or
+    unique_together; the database constraints are checked by the fields or the database
+    (FieldValidatedForm)."""
+    from apps.budget_lines.forms import budget_line_formset
+    from apps.guarantees.forms import rule_document_formset
+    from apps.guarantees.models import RuleDocument
+    from apps.indicators.forms import indicator_formset
+    from apps.sheets.schema import ALL
+
+    for version in ALL:
+        for formset in (indicator_formset, budget_line_formset, rule_document_formset):
+            # Django's formset-wide unique pass leaves out what Meta.fields lacks.
+            assert "id" not in formset(version).form._meta.fields
+    for model in (Indicator, BudgetLine, RuleDocument):
+        assert not model._meta.unique_together, model
+        unique = [f.name for f in model._meta.fields if f.unique and not f.primary_key]
+        assert unique == [], model
+        assert model.clean is models.Model.clean, model  # no row rule skipped either
