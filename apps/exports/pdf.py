@@ -143,16 +143,19 @@ def project_pdf_bounded(project: Project) -> bytes:
 UNIT_PDF_CHUNK = 6
 
 
-def summary_pdf(unit, budget_year, projects) -> bytes:
+def summary_html(unit, budget_year, projects) -> str:
     """The unit's summary sheet (project, 当年预算, 金额合计, state, findings)."""
-    summary = render_to_string(
+    return render_to_string(
         "exports/summary.html",
         {
             "layout": unit_summary_layout(unit, budget_year, projects),
             "exported_at": timezone.now(),
         },
     )
-    return weasy_html(summary).write_pdf()
+
+
+def summary_pdf(unit, budget_year, projects) -> bytes:
+    return weasy_html(summary_html(unit, budget_year, projects)).write_pdf()
 
 
 def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
@@ -183,11 +186,12 @@ def join_pdfs(parts: list) -> bytes:
 
 
 def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF (joined once)."""
+    """The summary sheet, then every project's three sheets, as one PDF (joined once); the
+    summary is rendered alongside the projects that are rendered again."""
     from apps.exports.pages import projects_pages
 
     projects = list(projects)
-    summary = summary_pdf(unit, budget_year, projects)
-    content = join_pdfs([summary, *projects_pages(projects, progress)])
+    summary = summary_html(unit, budget_year, projects)
+    content = join_pdfs(projects_pages(projects, progress, before=summary))
     progress(len(projects))
     return content

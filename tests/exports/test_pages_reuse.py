@@ -31,15 +31,15 @@ def unit_projects(alice, settings, tmp_path):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """The names of the projects whose pages WeasyPrint rendered."""
+    """The names of the projects whose pages were sent to WeasyPrint."""
     rendered = []
-    real = pages.weasy_html
+    real = pages._render
 
-    def spy(html):
-        rendered.append(next(name for name in NAMES if f"<title>{name}" in html))
-        return real(html)
+    def spy(misses, *args, **kwargs):
+        rendered.extend(project.name for project, *_ in misses)
+        return real(misses, *args, **kwargs)
 
-    monkeypatch.setattr(pages, "weasy_html", spy)
+    monkeypatch.setattr(pages, "_render", spy)
     return rendered
 
 
