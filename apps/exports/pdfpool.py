@@ -132,6 +132,14 @@ def _what(labels: Sequence[str], laid: int) -> str:
     return labels[0] if len(labels) == 1 else f"{labels[0]}等 {len(labels)} 份"
 
 
+def _how(process) -> str:
+    process.join(timeout=1)
+    code = process.exitcode
+    if code is not None and code < 0:  # e.g. 9: killed, by the kernel when out of memory
+        return f"被信号 {-code} 终止"
+    return f"退出码 {code}"
+
+
 def render_batches(
     batches: Sequence[Sequence[tuple[str, str]]],
     *,
@@ -189,7 +197,7 @@ def render_batches(
                 except (EOFError, OSError):
                     raise PdfFailed(
                         f"生成{_what(labels, child.laid)}的 PDF 的子进程意外退出"
-                        f"（退出码 {child.process.exitcode}），导出已停止；请重试，"
+                        f"（{_how(child.process)}），导出已停止；请重试，"
                         "如果反复失败，请联系管理员。"
                     ) from None
                 if message[0] == "laid":

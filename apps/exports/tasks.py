@@ -80,7 +80,7 @@ def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
         from apps.unit_budgets.exports import book_pdf
         from apps.unit_budgets.selectors import book_for
 
-        return book_pdf(book_for(job.unit, job.budget_year), progress), "pdf"
+        return book_pdf(book_for(job.unit, job.budget_year), progress, projects), "pdf"
     if job.kind == ExportJob.Kind.UNIT_XLSX:
         from apps.exports.xlsx import unit_workbook
 
