@@ -184,3 +184,15 @@ def test_unit_pdf_progress_counts_the_final_write(alice, unit_projects, monkeypa
     assert events[-2:] == ["write", len(NAMES)]
     text = "".join(page_texts(content))
     assert text.count("导出于") == 1 and "2020年项目支出绩效目标申报汇总表" in text
+
+
+def test_the_fonts_of_a_batch_are_written_once_in_the_unit_pdf(alice, unit_projects, settings):
+    settings.EXPORT_PDF_PROCESSES = 1  # one batch: every project carries the same fonts
+    from apps.exports import pdf
+
+    content = pdf.unit_pdf(alice.unit, BudgetYear.objects.get(year=2020), loaded(alice))
+    parts = sum(len(entry.file.read()) for entry in ProjectPages.objects.all())
+    assert len(content) < parts / 2  # 5 projects: 0.6 MB, not 1.6 MB
+    assert len(page_texts(content)) == 1 + sum(
+        len(pages._read(entry).pages) for entry in ProjectPages.objects.all()
+    )
