@@ -1,4 +1,5 @@
-"""A project's rendered PDF pages, kept and reused by whole-unit PDFs.
+"""A project's rendered PDF pages, kept and reused by whole-unit PDFs (and their chunks,
+apps/exports/fanout.py) and the whole 单位预算 book (apps/unit_budgets/exports.py).
 
 WeasyPrint costs about 0.3 s a page; a whole-unit PDF of unchanged projects should not pay
 it again. Each project's pages are rendered on their own (numbered within the project, as
@@ -7,7 +8,8 @@ sheet — and stored in default storage under a key that digests everything the 
 the project's revision, its print HTML (sheets, status, grade, findings, form version,
 reference names) and the print stylesheets. An export looks the key up and renders only on a miss; a missing
 or unreadable file is a miss too. ``revision`` records which project revision the pages
-show; writing a newer entry deletes the project's older ones.
+show; writing a newer entry deletes the project's older ones. The misses are rendered by
+several processes at once (apps/exports/pdfpool.py), in batches of at most UNIT_PDF_CHUNK.
 """
 
 import datetime

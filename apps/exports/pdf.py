@@ -136,10 +136,10 @@ def project_pdf_bounded(project: Project) -> bytes:
     return html_to_pdf_bounded(project_html(project))
 
 
-# Projects laid out together before their pages are written out (the unit book, and the
-# projects a unit PDF renders again: apps/exports/pages.py). Laid-out pages cost
-# about 16 MiB a project; a chunk bounds that, and writing fonts once a chunk (not once
-# a project) keeps most of the speed of one big document (scripts/bench_exports.py).
+# At most this many projects are laid out together by one process before their pages are
+# written out (apps/exports/pages.py, pdfpool.py). Laid-out pages cost about 16 MiB a
+# project; a batch bounds that, and writing fonts once a batch (not once a project) keeps
+# most of the speed of one big document (scripts/bench_reuse.py --batches).
 UNIT_PDF_CHUNK = 6
 
 
@@ -156,21 +156,6 @@ def summary_html(unit, budget_year, projects) -> str:
 
 def summary_pdf(unit, budget_year, projects) -> bytes:
     return weasy_html(summary_html(unit, budget_year, projects)).write_pdf()
-
-
-def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
-    """Every project's three sheets, one after the other, as one PDF.
-
-    Each project's pages are its own (numbered 第 n 页 / 共 N 页 within the project) and
-    are kept per project and reused while the project is unchanged (apps/exports/pages.py);
-    ``progress`` counts the projects, the last one when the joined file is written.
-    """
-    from apps.exports.pages import projects_pages
-
-    projects = list(projects)
-    content = join_pdfs(projects_pages(projects, progress))
-    progress(len(projects))
-    return content
 
 
 def join_pdfs(parts: list) -> bytes:
