@@ -97,6 +97,9 @@ class PdfFailed(Exception):
 def _render_child(html: str, conn) -> None:
     # In the forked child: render and hand the bytes back. Exits without the parent's
     # clean-up (multiprocessing ends a child with os._exit); never touches the database.
+    from apps.exports.pdfpool import forget_database
+
+    forget_database()
     try:
         conn.send_bytes(html_to_pdf(html))
     finally:

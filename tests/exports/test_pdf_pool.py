@@ -82,6 +82,11 @@ def _crash(htmls, laid_out=lambda: None):
     os._exit(3)
 
 
+def _killed(htmls, laid_out=lambda: None):
+    laid_out()
+    os.kill(os.getpid(), 9)  # as the kernel does when memory runs out
+
+
 def _hang(htmls, laid_out=lambda: None):
     time.sleep(120)
 
@@ -100,6 +105,18 @@ def test_a_crashed_child_raises_at_once(monkeypatch):
     with pytest.raises(PdfFailed, match="项目“甲”的 PDF 的子进程意外退出（退出码 3）"):
         pdfpool.render_batches([[("项目“甲”", "<p>甲</p>")]], processes=1, timeout=60)
     assert time.monotonic() - start < 30
+
+
+def test_a_child_killed_by_a_signal_is_named_with_the_project_it_was_on(monkeypatch):
+    monkeypatch.setattr(pdfpool, "documents_pdfs", _killed)
+    laid = []
+    with pytest.raises(PdfFailed, match="生成项目“乙”的 PDF 的子进程意外退出（被信号 9 终止）"):
+        pdfpool.render_batches(
+            [[("项目“甲”", "<p>甲</p>"), ("项目“乙”", "<p>乙</p>")]],
+            processes=1,
+            laid_out=laid.append,
+        )
+    assert laid == [0]  # 甲 was laid out, 乙 was not
 
 
 def test_a_hung_child_is_killed_after_the_timeout(monkeypatch):
