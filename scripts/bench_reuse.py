@@ -110,9 +110,19 @@ def load(unit: Unit, count: int) -> None:
         project_create_from_data(data=data)
 
 
+def cpu_now() -> float:
+    """CPU seconds of this process and of its finished children (the pool's)."""
+    own, kids = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def timed(call) -> tuple[float, object]:
-    start = time.perf_counter()
+    """Wall seconds of ``call()`` and its result; ``timed.cpu``: the CPU seconds it took."""
+    start, cpu = time.perf_counter(), cpu_now()
     result = call()
+    timed.cpu = cpu_now() - cpu
     return time.perf_counter() - start, result
 
 
@@ -128,9 +138,10 @@ def serial_pdfs(htmls) -> None:
         documents[0].copy([page for d in documents for page in d.pages]).write_pdf()
 
 
-def weasy_floor(unit, year, tuned: bool = False) -> float:
-    """WeasyPrint alone on the projects, then the summary sheet, in this process; with
-    ``tuned``, under the garbage collector settings of the pool's children."""
+def weasy_floor(unit, year, tuned: bool = False) -> None:
+    """WeasyPrint alone on the projects, then the summary sheet, in this process (the
+    database fetch and the HTML included, as in row 1); with ``tuned``, under the garbage
+    collector settings of the pool's children."""
     projects = unit_projects_for_export(unit, year)
     htmls = [project_html(p, stamped=False) for p in projects]
     threshold = gc.get_threshold()
@@ -138,10 +149,8 @@ def weasy_floor(unit, year, tuned: bool = False) -> float:
         gc.freeze()
         gc.set_threshold(*CHILD_GC_THRESHOLD)
     try:
-        start = time.perf_counter()
         serial_pdfs(htmls)
         summary_pdf(unit, year, projects)
-        return time.perf_counter() - start
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
@@ -227,12 +236,15 @@ def main() -> int:
         ProjectPages.objects.all().delete()
         load1 = os.getloadavg()[0]
         figure, content = timed(lambda: export(unit, year))
+        cpu1 = timed.cpu
         after1 = os.getloadavg()[0]
         pages = len(PdfReader(io.BytesIO(content)).pages)
         ProjectPages.objects.all().delete()
-        floor = weasy_floor(unit, year)
+        floor, _ = timed(lambda: weasy_floor(unit, year))
+        floor_cpu = timed.cpu
         rows.append(("1 every project changed", figure, floor, CHANGED_TARGET_S, load1, after1))
-        tuned = weasy_floor(unit, year, tuned=True)
+        tuned, _ = timed(lambda: weasy_floor(unit, year, tuned=True))
+        tuned_cpu = timed.cpu
         rows.append(("1f  vs floor, GC as children", figure, tuned, None, load1, after1))
         rows.append(
             (f"1i  vs ideal 1f/{processes}", figure, tuned / processes, None, load1, after1)
@@ -309,6 +321,10 @@ def main() -> int:
                 + pad(f"{before:.2f}/{after:.2f}", 22, True)
                 + pad(verdict, 8, True)
             )
+        print(
+            f"row 1 in CPU seconds (this process and the pool's children, whatever the load): "
+            f"{cpu1:.2f}; floor {floor_cpu:.2f}, 1f {tuned_cpu:.2f}"
+        )
         if extra:
             print("Batch size (row 1, every project changed):")
             print(
