@@ -11,6 +11,11 @@ A child that says nothing for ``timeout`` seconds (no document laid out, no batc
 taken as hung, and one that dies is taken as crashed: every child is killed and the export
 fails with a Chinese message naming the project, instead of waiting for ever. A batch bounds
 what a child holds in memory (laid-out pages cost about 16 MiB a project).
+
+Forked, not spawned: a child starts at once with WeasyPrint imported and its caches warm.
+In ``manage.py db_worker`` the one other thread is the heartbeat, which uses only its own
+database connection; a child uses neither, so Python's warning about forking a threaded
+process names a risk that does not arise here (and the timeout would catch it).
 """
 
 import gc
@@ -18,7 +23,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from io import BytesIO
 from multiprocessing.connection import wait
 
@@ -132,7 +137,6 @@ class _Child:
     batch: int | None = None  # the batch it renders
     laid: int = 0  # documents of that batch laid out so far
     deadline: float = 0.0
-    done: list = field(default_factory=list)
 
 
 def _what(labels: Sequence[str], laid: int) -> str:
@@ -163,9 +167,9 @@ def render_batches(
 ) -> list[list[bytes]]:
     """The PDFs of ``batches`` of (label, HTML) pairs, batch by batch as given, rendered by
     up to ``processes`` children (pdf_processes()). ``laid_out(batch)`` is called in this
-    process for each document laid out. A child silent for ``timeout`` seconds (EXPORT_PDF_TIMEOUT)
-    raises PdfTooSlow, one that dies or fails raises PdfFailed; labels (“项目“…””) name the
-    document in the message."""
+    process for each document laid out. A child silent for ``timeout`` seconds
+    (EXPORT_PDF_TIMEOUT) raises PdfTooSlow, one that dies or fails raises PdfFailed; the
+    labels (e.g. 项目“…”) name the document in their Chinese messages."""
     timeout = settings.EXPORT_PDF_TIMEOUT if timeout is None else timeout
     processes = min(processes or pdf_processes(), len(batches))
     context = multiprocessing.get_context("fork")
