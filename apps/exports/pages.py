@@ -116,18 +116,27 @@ def batches_of(sizes: list[int], processes: int, most: int = UNIT_PDF_CHUNK) -> 
 
 def _render(misses, before: str | None, laid_out) -> tuple[list[bytes], bytes | None]:
     """The PDFs of the missed projects ((project, key, html) each), in their order, and of
-    ``before`` (rendered alongside), by the pool of apps/exports/pdfpool.py."""
+    ``before`` (rendered alongside), by the pool of apps/exports/pdfpool.py. Each batch's
+    pages are kept as soon as it is done, so an export that fails later (and its retry)
+    keeps what was already rendered."""
     from apps.exports.pdfpool import pdf_processes, render_batches
 
     batches = batches_of([len(html) for *_, html in misses], pdf_processes())
     work = [[(f"项目“{misses[i][0].name}”", misses[i][2]) for i in batch] for batch in batches]
     if before is not None:
         work.append([("汇总表", before)])
-    rendered = render_batches(work, laid_out=lambda batch: batch < len(batches) and laid_out())
     contents: list[bytes] = [b""] * len(misses)
-    for batch, pdfs in zip(batches, rendered, strict=False):
-        for index, content in zip(batch, pdfs, strict=True):
-            contents[index] = content
+
+    def keep(batch: int, pdfs: list[bytes]) -> None:
+        if batch < len(batches):
+            for index, content in zip(batches[batch], pdfs, strict=True):
+                project, key, _ = misses[index]
+                _store(project, key, content)
+                contents[index] = content
+
+    rendered = render_batches(
+        work, laid_out=lambda batch: batch < len(batches) and laid_out(), done=keep
+    )
     return contents, (rendered[-1][0] if before is not None else None)
 
 
@@ -167,8 +176,7 @@ def projects_pages(projects, progress=lambda done: None, *, before: str | None =
     head = []
     if misses:
         contents, first = _render(misses, before, laid_out=one_done)
-        for (project, key, _), content in zip(misses, contents, strict=True):
-            _store(project, key, content)
+        for (project, _, _), content in zip(misses, contents, strict=True):
             readers[project.pk] = PdfReader(BytesIO(content))
         head = [first] if before is not None else []
     elif before is not None:

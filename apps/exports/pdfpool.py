@@ -162,12 +162,14 @@ def render_batches(
     batches: Sequence[Sequence[tuple[str, str]]],
     *,
     laid_out: Callable[[int], None] = lambda batch: None,
+    done: Callable[[int, list[bytes]], None] = lambda batch, pdfs: None,
     processes: int | None = None,
     timeout: float | None = None,
 ) -> list[list[bytes]]:
     """The PDFs of ``batches`` of (label, HTML) pairs, batch by batch as given, rendered by
     up to ``processes`` children (pdf_processes()). ``laid_out(batch)`` is called in this
-    process for each document laid out. A child silent for ``timeout`` seconds
+    process for each document laid out, ``done(batch, pdfs)`` for each batch as it comes
+    back (while the children go on). A child silent for ``timeout`` seconds
     (EXPORT_PDF_TIMEOUT) raises PdfTooSlow, one that dies or fails raises PdfFailed; the
     labels (e.g. 项目“…”) name the document in their Chinese messages."""
     timeout = settings.EXPORT_PDF_TIMEOUT if timeout is None else timeout
@@ -233,8 +235,9 @@ def render_batches(
                 elif message[0] == "error":
                     raise PdfFailed(f"{_what(labels, child.laid)}的 PDF 生成失败：{message[2]}")
                 else:
-                    results[child.batch] = message[2]
+                    batch, results[child.batch] = child.batch, message[2]
                     give(child)
+                    done(batch, message[2])
     finally:
         for child in children:
             child.process.join(timeout=1 if child.batch is None else 0)

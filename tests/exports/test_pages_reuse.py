@@ -29,20 +29,6 @@ def unit_projects(alice, settings, tmp_path):
     return [factories.ready_project(unit=alice.unit, name=name) for name in NAMES]
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The names of the projects whose pages were sent to WeasyPrint."""
-    rendered = []
-    real = pages._render
-
-    def spy(misses, *args, **kwargs):
-        rendered.extend(project.name for project, *_ in misses)
-        return real(misses, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "_render", spy)
-    return rendered
-
-
 def export(alice):
     year = BudgetYear.objects.get(year=2020)
     return pdf.unit_pdf(alice.unit, year, unit_projects_for_export(alice.unit, year))

@@ -135,6 +135,40 @@ def test_an_error_in_a_child_is_reported_with_its_project(monkeypatch):
         pdfpool.render_batches([[("项目“甲”", "<p>甲</p>")]], processes=1)
 
 
+_calls_in_child = {"n": 0}
+
+
+def _second_batch_crashes(htmls, laid_out=lambda: None):
+    _calls_in_child["n"] += 1  # one child renders every batch, one after the other
+    if _calls_in_child["n"] == 2:
+        os._exit(3)
+    return REAL_DOCUMENTS_PDFS(htmls, laid_out)
+
+
+REAL_DOCUMENTS_PDFS = pdfpool.documents_pdfs
+
+
+def test_batches_done_before_a_crash_are_kept_for_the_retry(
+    alice, unit_projects, settings, monkeypatch, renders
+):
+    settings.EXPORT_PDF_PROCESSES = 1
+    real_batches = pages.batches_of
+    monkeypatch.setattr(pages, "batches_of", lambda sizes, n: real_batches(sizes, n, most=2))
+    monkeypatch.setattr(pdfpool, "documents_pdfs", _second_batch_crashes)
+    from apps.exports import pdf
+
+    year = BudgetYear.objects.get(year=2020)
+    with pytest.raises(PdfFailed, match="子进程意外退出"):
+        pdf.unit_pdf(alice.unit, year, loaded(alice))
+    kept = set(ProjectPages.objects.values_list("project__name", flat=True))
+    assert 1 <= len(kept) <= 2  # the first batch
+    monkeypatch.setattr(pdfpool, "documents_pdfs", REAL_DOCUMENTS_PDFS)
+    renders.clear()
+    content = pdf.unit_pdf(alice.unit, year, loaded(alice))
+    assert sorted(renders) == sorted(set(NAMES) - kept)
+    assert all(name in "".join(page_texts(content)) for name in NAMES)
+
+
 def test_children_never_use_the_database_and_leave_the_parents_connection_alone(
     alice, unit_projects, monkeypatch
 ):
@@ -178,21 +212,12 @@ def test_a_hung_child_fails_the_job_after_the_timeout(alice, unit_projects, monk
     assert any(f"项目“{name}”" in job.error for name in NAMES)
 
 
-def test_unit_pdf_progress_counts_the_final_write(alice, unit_projects, monkeypatch):
+def test_unit_pdf_progress_counts_the_final_write(alice, unit_projects, writes_and_progress):
     """The summary sheet renders beside the projects but is not counted; the last
     project is counted only once the joined file is written."""
-    from pypdf import PdfWriter
-
     from apps.exports import pdf
 
-    events = []
-    real_write = PdfWriter.write
-
-    def write(self, stream):
-        events.append("write")
-        return real_write(self, stream)
-
-    monkeypatch.setattr(PdfWriter, "write", write)
+    events = writes_and_progress
     content = pdf.unit_pdf(
         alice.unit, BudgetYear.objects.get(year=2020), loaded(alice), progress=events.append
     )

@@ -5,7 +5,7 @@ import re
 from io import BytesIO
 
 import pytest
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from apps.exports import pages, pdf
 from apps.exports.models import ProjectPages
@@ -21,19 +21,6 @@ PROJECTS = SEED_004.parent.parent / "projects"
 def projects(book_004, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return [load_project_file(PROJECTS / f"004{x}.json") for x in "ab"]
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    rendered = []
-    real = pages._render
-
-    def spy(misses, *args, **kwargs):
-        rendered.extend(project.name for project, *_ in misses)
-        return real(misses, *args, **kwargs)
-
-    monkeypatch.setattr(pages, "_render", spy)
-    return rendered
 
 
 def texts(content: bytes) -> list[str]:
@@ -55,16 +42,9 @@ def test_the_book_reuses_the_pages_a_unit_pdf_kept(book_004, projects, renders, 
 
 
 def test_the_book_renders_its_projects_and_counts_the_final_write(
-    book_004, projects, renders, monkeypatch
+    book_004, projects, renders, writes_and_progress
 ):
-    events = []
-    real_write = PdfWriter.write
-
-    def write(self, stream):
-        events.append("write")
-        return real_write(self, stream)
-
-    monkeypatch.setattr(PdfWriter, "write", write)
+    events = writes_and_progress
     content = book_pdf(book_004, progress=events.append)
     assert sorted(renders) == sorted(p.name for p in projects)
     assert [e for e in events if e != "write"] == [1, 2]
