@@ -202,6 +202,11 @@ EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 3)
 # A unit PDF of more projects than this is split into chunks that several workers render
 # at once (apps/exports/fanout.py).
 EXPORT_CHUNK_PROJECTS = env_int("EXPORT_CHUNK_PROJECTS", 20)
+# The projects an export renders are laid out by this many child processes at once
+# (apps/exports/pdfpool.py; 0: one per core, at most 8). A child silent for
+# EXPORT_PDF_TIMEOUT seconds (one project not laid out) is killed and the export fails.
+EXPORT_PDF_PROCESSES = env_int("EXPORT_PDF_PROCESSES", 0)
+EXPORT_PDF_TIMEOUT = env_int("EXPORT_PDF_TIMEOUT", 120)
 
 # Review notifications go out by e-mail as well as in the app, through Django 6.1's
 # MAILERS. Default: printed to the console (the demo). A deployment sets

@@ -4,9 +4,11 @@ A unit PDF with more than EXPORT_CHUNK_PROJECTS projects is split: its first run
 one chunk job per EXPORT_CHUNK_PROJECTS projects (ExportJob rows with ``parent`` set and
 their ``project_ids``) and waits (status WAITING). Any worker on any machine takes chunks
 from the queue and renders their projects' pages; chunks are jobs like any other, with
-heartbeats, retries and failure (apps/exports/recovery.py). The chunk that finishes last
-queues the parent again, whose run then joins the summary sheet and the chunks' files in
-order. A chunk that fails for good fails its parent; 重试 on the parent starts afresh.
+heartbeats, retries and failure (apps/exports/recovery.py). A chunk keeps its projects'
+pages (apps/exports/pages.py) and writes no file of its own; the chunk that finishes last
+queues the parent again, whose run then makes the unit PDF from the kept pages (rendering
+only a project changed, or whose pages could not be kept, since). A chunk that fails for
+good fails its parent; 重试 on the parent starts afresh.
 """
 
 from django.conf import settings
@@ -77,19 +79,9 @@ def chunk_failed(*, chunk: ExportJob, error: str) -> None:
         )
 
 
-def chunks_joined(*, job: ExportJob, summary: bytes) -> bytes | None:
-    """The parent's PDF from its summary and its chunks' files, or None if a chunk is not
-    done yet (the parent waits again)."""
-    from apps.exports.pdf import join_pdfs
-
-    chunks = list(job.chunks.order_by("index"))
-    if any(c.status != ExportJob.Status.DONE or not c.file for c in chunks):
-        return None
-    parts = [summary]
-    for chunk in chunks:
-        with chunk.file.open("rb") as handle:
-            parts.append(handle.read())
-    return join_pdfs(parts)
+def chunks_done(*, job: ExportJob) -> bool:
+    """Whether every chunk of ``job`` is done (else the parent waits again)."""
+    return not job.chunks.exclude(status=ExportJob.Status.DONE).exists()
 
 
 def chunks_delete(*, job: ExportJob) -> None:
@@ -100,7 +92,8 @@ def chunks_delete(*, job: ExportJob) -> None:
 
 
 def chunk_files_drop(*, job: ExportJob) -> None:
-    """After the join the chunks' files are no longer needed (the rows stay as a record)."""
+    """After the join the chunks' files (of chunks made before chunks kept pages instead)
+    are no longer needed (the rows stay as a record)."""
     for chunk in job.chunks.exclude(file=""):
         chunk.file.delete(save=False)
         ExportJob.objects.filter(pk=chunk.pk).update(file="")

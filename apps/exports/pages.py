@@ -1,4 +1,5 @@
-"""A project's rendered PDF pages, kept and reused by whole-unit PDFs.
+"""A project's rendered PDF pages, kept and reused by whole-unit PDFs (and their chunks,
+apps/exports/fanout.py) and the whole 单位预算 book (apps/unit_budgets/exports.py).
 
 WeasyPrint costs about 0.3 s a page; a whole-unit PDF of unchanged projects should not pay
 it again. Each project's pages are rendered on their own (numbered within the project, as
@@ -7,7 +8,8 @@ sheet — and stored in default storage under a key that digests everything the 
 the project's revision, its print HTML (sheets, status, grade, findings, form version,
 reference names) and the print stylesheets. An export looks the key up and renders only on a miss; a missing
 or unreadable file is a miss too. ``revision`` records which project revision the pages
-show; writing a newer entry deletes the project's older ones.
+show; writing a newer entry deletes the project's older ones. The misses are rendered by
+several processes at once (apps/exports/pdfpool.py), in batches of at most UNIT_PDF_CHUNK.
 """
 
 import datetime
@@ -15,7 +17,6 @@ import hashlib
 import logging
 from functools import cache
 from io import BytesIO
-from itertools import batched
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,13 +24,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.exports.models import ProjectPages
-from apps.exports.pdf import (
-    PRINT_STYLESHEETS,
-    UNIT_PDF_CHUNK,
-    _static_path,
-    project_html,
-    weasy_html,
-)
+from apps.exports.pdf import PRINT_STYLESHEETS, UNIT_PDF_CHUNK, _static_path, project_html
 
 logger = logging.getLogger(__name__)
 
@@ -100,37 +95,60 @@ def _store(project, key: str, content: bytes) -> None:
     stale.delete()
 
 
-def _rendered(htmls, laid_out=lambda: None) -> list[bytes]:
-    """Each HTML's pages as a PDF of its own. They are laid out apart (numbered within
-    their project) but written out as one document, so the fonts are subset once a
-    batch, not once a project (about a third of the time); pypdf then splits it."""
-    from pypdf import PdfReader, PdfWriter
-
-    documents = []
-    for html in htmls:
-        documents.append(weasy_html(html).render())
-        laid_out()
-    counts = [len(document.pages) for document in documents]
-    pages = [page for document in documents for page in document.pages]
-    whole = PdfReader(BytesIO(documents[0].copy(pages).write_pdf()))
-    del documents, pages  # free the laid-out pages before the next batch
-    parts, start = [], 0
-    for count in counts:
-        writer = PdfWriter()
-        for page in whole.pages[start : start + count]:
-            writer.add_page(page)
-        out = BytesIO()
-        writer.write(out)
-        parts.append(out.getvalue())
-        start += count
-    return parts
+def batches_of(sizes: list[int], processes: int, most: int = UNIT_PDF_CHUNK) -> list[list[int]]:
+    """The indexes of ``sizes`` (HTML lengths, about proportional to the layout time) in
+    batches of at most ``most``, as many as a multiple of ``processes`` so that every
+    process gets the same share, each batch's total as even as the longest-first rule
+    makes it."""
+    if not sizes:
+        return []
+    count = max(-(-len(sizes) // most), min(processes, len(sizes)))
+    count = min(len(sizes), -(-count // processes) * processes)
+    room = -(-len(sizes) // count)
+    batches: list[list[int]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        lightest = min((b for b in range(count) if len(batches[b]) < room), key=lambda b: totals[b])
+        batches[lightest].append(index)
+        totals[lightest] += sizes[index]
+    return [sorted(batch) for batch in batches if batch]
 
 
-def projects_pages(projects, progress=lambda done: None) -> list:
-    """pypdf readers of every project's pages, kept ones reused, the others rendered and
-    kept. ``progress`` counts each project (the reused ones first) but stops one short of
-    the number of projects: the caller counts the last when the joined file is written."""
+def _render(misses, before: str | None, laid_out) -> tuple[list[bytes], bytes | None]:
+    """The PDFs of the missed projects ((project, key, html) each), in their order, and of
+    ``before`` (rendered alongside), by the pool of apps/exports/pdfpool.py. Each batch's
+    pages are kept as soon as it is done, so an export that fails later (and its retry)
+    keeps what was already rendered."""
+    from apps.exports.pdfpool import pdf_processes, render_batches
+
+    batches = batches_of([len(html) for *_, html in misses], pdf_processes())
+    work = [[(f"项目“{misses[i][0].name}”", misses[i][2]) for i in batch] for batch in batches]
+    if before is not None:
+        work.append([("汇总表", before)])
+    contents: list[bytes] = [b""] * len(misses)
+
+    def keep(batch: int, pdfs: list[bytes]) -> None:
+        if batch < len(batches):
+            for index, content in zip(batches[batch], pdfs, strict=True):
+                project, key, _ = misses[index]
+                _store(project, key, content)
+                contents[index] = content
+
+    rendered = render_batches(
+        work, laid_out=lambda batch: batch < len(batches) and laid_out(), done=keep
+    )
+    return contents, (rendered[-1][0] if before is not None else None)
+
+
+def projects_pages(projects, progress=lambda done: None, *, before: str | None = None) -> list:
+    """pypdf readers of every project's pages, kept ones reused, the others rendered (in
+    child processes, several at once) and kept. ``progress`` counts each project (the
+    reused ones first) but stops one short of the number of projects: the caller counts
+    the last when the joined file is written. With ``before`` (the HTML of a summary
+    sheet, never kept) the first item is its PDF, rendered alongside the projects."""
     from pypdf import PdfReader
+
+    from apps.exports.pdf import html_to_pdf
 
     projects = list(projects)
     total = len(projects)
@@ -155,12 +173,15 @@ def projects_pages(projects, progress=lambda done: None) -> list:
             misses.append((project, key, html))
         else:
             one_done()
-    for batch in batched(misses, UNIT_PDF_CHUNK):
-        contents = _rendered([html for *_, html in batch], laid_out=one_done)
-        for (project, key, _), content in zip(batch, contents, strict=True):
-            _store(project, key, content)
+    head = []
+    if misses:
+        contents, first = _render(misses, before, laid_out=one_done)
+        for (project, _, _), content in zip(misses, contents, strict=True):
             readers[project.pk] = PdfReader(BytesIO(content))
-    return [readers[project.pk] for project in projects]
+        head = [first] if before is not None else []
+    elif before is not None:
+        head = [html_to_pdf(before)]
+    return head + [readers[project.pk] for project in projects]
 
 
 def project_pages_prune(*, older_than=datetime.timedelta(hours=1)) -> int:

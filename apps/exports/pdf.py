@@ -97,6 +97,9 @@ class PdfFailed(Exception):
 def _render_child(html: str, conn) -> None:
     # In the forked child: render and hand the bytes back. Exits without the parent's
     # clean-up (multiprocessing ends a child with os._exit); never touches the database.
+    from apps.exports.pdfpool import forget_database
+
+    forget_database()
     try:
         conn.send_bytes(html_to_pdf(html))
     finally:
@@ -136,38 +139,26 @@ def project_pdf_bounded(project: Project) -> bytes:
     return html_to_pdf_bounded(project_html(project))
 
 
-# Projects laid out together before their pages are written out (the unit book, and the
-# projects a unit PDF renders again: apps/exports/pages.py). Laid-out pages cost
-# about 16 MiB a project; a chunk bounds that, and writing fonts once a chunk (not once
-# a project) keeps most of the speed of one big document (scripts/bench_exports.py).
+# At most this many projects are laid out together by one process before their pages are
+# written out (apps/exports/pages.py, pdfpool.py). Laid-out pages cost about 16 MiB a
+# project; a batch bounds that, and writing fonts once a batch (not once a project) keeps
+# most of the speed of one big document (scripts/bench_reuse.py --batches).
 UNIT_PDF_CHUNK = 6
 
 
-def summary_pdf(unit, budget_year, projects) -> bytes:
+def summary_html(unit, budget_year, projects) -> str:
     """The unit's summary sheet (project, 当年预算, 金额合计, state, findings)."""
-    summary = render_to_string(
+    return render_to_string(
         "exports/summary.html",
         {
             "layout": unit_summary_layout(unit, budget_year, projects),
             "exported_at": timezone.now(),
         },
     )
-    return weasy_html(summary).write_pdf()
 
 
-def projects_pdf(projects, progress: Callable[[int], None] = lambda done: None) -> bytes:
-    """Every project's three sheets, one after the other, as one PDF.
-
-    Each project's pages are its own (numbered 第 n 页 / 共 N 页 within the project) and
-    are kept per project and reused while the project is unchanged (apps/exports/pages.py);
-    ``progress`` counts the projects, the last one when the joined file is written.
-    """
-    from apps.exports.pages import projects_pages
-
-    projects = list(projects)
-    content = join_pdfs(projects_pages(projects, progress))
-    progress(len(projects))
-    return content
+def summary_pdf(unit, budget_year, projects) -> bytes:
+    return weasy_html(summary_html(unit, budget_year, projects)).write_pdf()
 
 
 def join_pdfs(parts: list) -> bytes:
@@ -177,17 +168,22 @@ def join_pdfs(parts: list) -> bytes:
     writer = PdfWriter()
     for part in parts:
         writer.append(part if isinstance(part, PdfReader) else BytesIO(part))
+    # The projects of one rendered batch each carry the batch's font subsets
+    # (apps/exports/pdfpool.py): written once, not once a project (22 projects: 9.1 MB →
+    # 2.5 MB, for 0.04 s).
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def unit_pdf(unit, budget_year, projects, progress: Callable[[int], None] = lambda done: None):
-    """The summary sheet, then every project's three sheets, as one PDF (joined once)."""
+    """The summary sheet, then every project's three sheets, as one PDF (joined once); the
+    summary is rendered alongside the projects that are rendered again."""
     from apps.exports.pages import projects_pages
 
     projects = list(projects)
-    summary = summary_pdf(unit, budget_year, projects)
-    content = join_pdfs([summary, *projects_pages(projects, progress)])
+    summary = summary_html(unit, budget_year, projects)
+    content = join_pdfs(projects_pages(projects, progress, before=summary))
     progress(len(projects))
     return content

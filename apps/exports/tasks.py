@@ -52,20 +52,18 @@ def run_export(context, job_id: str) -> None:
     if job.kind in registry.RENDERERS:
         what = registry.RENDERERS[job.kind].label
     part = f"-第{job.index + 1}部分" if job.parent_id else ""
-    done = mine.update(
-        status=ExportJob.Status.DONE,
-        file=fanout.save_file(job, content, extension),
-        filename=f"{job.budget_year.year}-{job.unit.name}-{what}{part}.{extension}",
-        done=F("total"),
-        finished_at=timezone.now(),
-    )
+    made = {"status": ExportJob.Status.DONE, "done": F("total"), "finished_at": timezone.now()}
+    if content is not None:  # a chunk keeps its projects' pages, not a file of its own
+        made["file"] = fanout.save_file(job, content, extension)
+        made["filename"] = f"{job.budget_year.year}-{job.unit.name}-{what}{part}.{extension}"
+    done = mine.update(**made)
     if done and job.parent_id:
         fanout.chunk_finished(chunk=job)
     elif done and job.chunks.exists():
         fanout.chunk_files_drop(job=job)
 
 
-def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
+def _render(job: ExportJob, mine) -> tuple[bytes | None, str] | None:
     if job.kind in registry.RENDERERS:
         return _render_registered(job, mine)
     projects = unit_projects_for_export(
@@ -80,24 +78,23 @@ def _render(job: ExportJob, mine) -> tuple[bytes, str] | None:
         from apps.unit_budgets.exports import book_pdf
         from apps.unit_budgets.selectors import book_for
 
-        return book_pdf(book_for(job.unit, job.budget_year), progress), "pdf"
+        return book_pdf(book_for(job.unit, job.budget_year), progress, projects), "pdf"
     if job.kind == ExportJob.Kind.UNIT_XLSX:
         from apps.exports.xlsx import unit_workbook
 
         return unit_workbook(job.unit, job.budget_year, projects, progress), "xlsx"
 
-    from apps.exports.pdf import projects_pdf, summary_pdf, unit_pdf
+    from apps.exports import pages
+    from apps.exports.pdf import unit_pdf
 
-    if job.parent_id:  # a chunk: its projects' pages only
-        return projects_pdf(projects, progress), "pdf"
-    if job.chunks.exists():  # queued again by the last chunk: join
-        joined = fanout.chunks_joined(
-            job=job, summary=summary_pdf(job.unit, job.budget_year, projects)
-        )
-        if joined is None:
-            mine.update(status=ExportJob.Status.WAITING, worker_id="", heartbeat_at=None)
-            return None
-        return joined, "pdf"
+    if job.parent_id:  # a chunk: its projects' pages, kept for the join
+        pages.projects_pages(projects, progress)
+        return None, "pdf"
+    if job.chunks.exists() and not fanout.chunks_done(job=job):
+        mine.update(status=ExportJob.Status.WAITING, worker_id="", heartbeat_at=None)
+        return None
+    if job.chunks.exists():  # queued again by the last chunk: join the kept pages
+        return unit_pdf(job.unit, job.budget_year, projects, progress), "pdf"
     if fanout.should_split(job, len(projects)):
         fanout.chunks_create(job=job, project_ids=[p.pk for p in projects])
         return None

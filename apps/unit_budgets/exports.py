@@ -2,18 +2,16 @@
 
 The tables go through the printed-sheet machinery of ``apps.exports`` (the same print
 template, WeasyPrint, ``write_sheet``); the whole book adds the explanation and then each
-project's three sheets exactly as a project's own PDF prints them.
+project's three sheets as a whole-unit PDF prints them (the kept pages of
+``apps.exports.pages``).
 """
 
 import io
-from io import BytesIO
-from itertools import batched
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.exports.layout import project_for_export
-from apps.exports.pdf import UNIT_PDF_CHUNK, html_to_pdf, project_html, weasy_html
+from apps.exports.pdf import html_to_pdf, join_pdfs
 from apps.unit_budgets.explanation import TERMS, Explanation
 from apps.unit_budgets.layout import SHEET_TITLES, book_layouts
 from apps.unit_budgets.selectors import Book
@@ -84,25 +82,21 @@ def book_html(book: Book) -> str:
     )
 
 
-def book_pdf(book: Book, progress=None) -> bytes:
+def book_pdf(book: Book, progress=None, projects=None) -> bytes:
     """The whole book as one PDF: the unit's part, then every project's three sheets.
 
-    Projects are laid out in chunks, as ``apps.exports.pdf.unit_pdf`` does, to bound the
-    memory of a book with many projects.
+    The projects' pages are the kept ones of ``apps.exports.pages`` (reused while a project
+    is unchanged, the others rendered by several processes, the unit's part alongside);
+    the export time is printed on the unit's part. ``progress`` counts the projects, the
+    last one when the joined file is written. ``projects``: the book's projects as
+    ``unit_projects_for_export`` loads them, if the caller has them already.
     """
-    from pypdf import PdfWriter
+    from apps.exports.pages import projects_pages
+    from apps.exports.selectors import unit_projects_for_export
 
-    writer = PdfWriter()
-    writer.append(BytesIO(html_to_pdf(book_html(book))))
-    done = 0
-    for chunk in batched(book.projects, UNIT_PDF_CHUNK):
-        documents = [weasy_html(project_html(project_for_export(p.pk))).render() for p in chunk]
-        pages = [page for document in documents for page in document.pages]
-        writer.append(BytesIO(documents[0].copy(pages).write_pdf()))
-        del documents, pages
-        done += len(chunk)
-        if progress is not None:
-            progress(done)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    progress = progress or (lambda done: None)
+    if projects is None:
+        projects = unit_projects_for_export(book.unit, book.budget_year)
+    content = join_pdfs(projects_pages(projects, progress, before=book_html(book)))
+    progress(len(projects))
+    return content

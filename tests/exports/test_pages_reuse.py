@@ -29,20 +29,6 @@ def unit_projects(alice, settings, tmp_path):
     return [factories.ready_project(unit=alice.unit, name=name) for name in NAMES]
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The names of the projects whose pages WeasyPrint rendered."""
-    rendered = []
-    real = pages.weasy_html
-
-    def spy(html):
-        rendered.append(next(name for name in NAMES if f"<title>{name}" in html))
-        return real(html)
-
-    monkeypatch.setattr(pages, "weasy_html", spy)
-    return rendered
-
-
 def export(alice):
     year = BudgetYear.objects.get(year=2020)
     return pdf.unit_pdf(alice.unit, year, unit_projects_for_export(alice.unit, year))
@@ -107,23 +93,6 @@ def test_writing_an_entry_twice_keeps_one_good_file(alice, unit_projects):
     entry = ProjectPages.objects.get(project=project)
     assert pages._read(entry) is not None
     assert sorted(default_storage.listdir("exports/pages")[1]) == [entry.file.name.split("/")[-1]]
-
-
-def test_progress_counts_each_project_then_the_write(alice, unit_projects, monkeypatch):
-    events = []
-    from pypdf import PdfWriter
-
-    real_write = PdfWriter.write
-
-    def write(self, stream):
-        events.append("write")
-        return real_write(self, stream)
-
-    monkeypatch.setattr(PdfWriter, "write", write)
-    projects = unit_projects_for_export(alice.unit, BudgetYear.objects.get(year=2020))
-    pdf.projects_pdf(projects, progress=events.append)
-    assert [e for e in events if e != "write"] == [1, 2, 3]  # rising, one a project
-    assert events[-2:] == ["write", 3]  # the joined file written before the last count
 
 
 def test_the_single_project_pdf_still_says_when_it_was_exported(alice, unit_projects):

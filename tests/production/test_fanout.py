@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from apps.budgets.models import BudgetYear
-from apps.exports import pdf
+from apps.exports import pages, pdf
 from apps.exports.models import ExportJob
 from apps.exports.selectors import unit_projects_for_export
 from apps.exports.services import export_job_start
@@ -84,16 +84,16 @@ def test_while_chunks_run_the_job_shows_their_progress(client_a, alice, unit_pro
 def test_a_chunk_that_fails_fails_the_job_and_retry_starts_afresh(
     client_a, alice, unit_projects, monkeypatch
 ):
-    real = pdf.projects_pdf
+    real = pages.projects_pages
     calls = {"n": 0}
 
-    def flaky(projects, progress=lambda done: None):
+    def flaky(projects, progress=lambda done: None, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 2:  # the second chunk
             raise RuntimeError("字体缺失")
-        return real(projects, progress)
+        return real(projects, progress, **kwargs)
 
-    monkeypatch.setattr(pdf, "projects_pdf", flaky)
+    monkeypatch.setattr(pages, "projects_pages", flaky)
     job = start(alice)
     run_workers()
     job.refresh_from_db()

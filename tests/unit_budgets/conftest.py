@@ -8,6 +8,9 @@ from apps.unit_budgets.services import classification_codes_load_all, unit_budge
 # The browser fixtures of tests/browser, for this app's browser test.
 from tests.browser.conftest import browser_type_launch_args, logged_in_page  # noqa: F401
 
+# The spies on PDF exports of tests/exports, for the book's kept pages.
+from tests.exports.conftest import renders, writes_and_progress  # noqa: F401
+
 SEED_004 = settings.BASE_DIR / "fixtures" / "demo" / "unit_budgets" / "004.json"
 
 
