@@ -1,44 +1,79 @@
-"""The importer's loader (openpyxl without redrawing merged borders) reads every workbook
-the importer meets exactly as openpyxl's own ``load_workbook`` does: each cell's value and
-number format, blank cells under merges, the merged ranges, the sheets and their states."""
+"""The importer's loader (openpyxl's own sheet parser, without building a Cell object for
+every position or redrawing merged borders) reads every workbook the importer meets
+exactly as openpyxl's own ``load_workbook`` does: each filled cell's value and number
+format, blank cells under merges, the merged ranges, the sheets and their states, and the grid
+the parser reads."""
 
 import io
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
-from apps.imports.cells import Grid
+from apps.imports.cells import Grid, Value, is_blank
 from apps.imports.files import load_for_import
-from tests.imports.builders import export_project, official_spec, official_workbook
+from apps.projects.models import Project
+from tests import factories
+from tests.imports.builders import export_project, export_unit, official_spec, official_workbook
 
 
-def read(wb) -> dict:
+def as_openpyxl_reads(data: bytes) -> dict:
+    wb = load_workbook(io.BytesIO(data), data_only=True, rich_text=False)
     out = {}
     for ws in wb.worksheets:
         cells = {
-            (c.row, c.column): (type(c) is MergedCell, c.value, c.number_format)
-            for row in ws.iter_rows()
-            for c in row
+            pos: (c.value, c.number_format)
+            for pos, c in ws._cells.items()
+            if not isinstance(c, MergedCell) and c.value is not None
         }
-        grid = Grid(ws)
-        out[ws.title] = (
-            ws.sheet_state,
-            sorted(str(r) for r in ws.merged_cells.ranges),
+        grid = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if not isinstance(c, MergedCell) and not is_blank(c.value):
+                    grid.setdefault(c.row, {})[c.column] = Value(
+                        c.value, c.number_format or "General", c.row, c.column
+                    )
+        merges = sorted((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells)
+        ends = {(r.min_row, r.min_col): (r.max_row, r.max_col) for r in ws.merged_cells}
+        out[ws.title] = (ws.sheet_state, merges, cells, grid, ends, ws.max_row, ws.max_column)
+    return out
+
+
+def as_importer_reads(data: bytes) -> dict:
+    out = {}
+    for sheet in load_for_import(data).worksheets:
+        covered = sheet.covered()
+        cells = {
+            pos: v for pos, v in sheet.cells.items() if pos not in covered and v[0] is not None
+        }
+        grid = Grid(sheet)
+        out[sheet.title] = (
+            sheet.state,
+            sorted(sheet.merges),
             cells,
             grid.rows,
             grid.merge_end,
+            max(sheet.max_row, 1),  # openpyxl counts an empty sheet as one row
+            max(sheet.max_column, 1),
         )
     return out
 
 
 def same_as_openpyxl(data: bytes) -> None:
-    expected = read(load_workbook(io.BytesIO(data), data_only=True, rich_text=False))
-    assert read(load_for_import(data)) == expected
+    expected = as_openpyxl_reads(data)
+    assert as_importer_reads(data) == expected
     assert any(merges for _, merges, *_ in expected.values())  # the case that matters
 
 
 def test_an_exported_project(project):
     same_as_openpyxl(export_project(project))
+
+
+def test_a_unit_workbook(alice):
+    first = factories.ready_project(unit=alice.unit, name="甲项目")
+    factories.ready_project(unit=alice.unit, name="乙项目")
+    year = first.budget_year
+    projects = Project.objects.filter(unit=alice.unit, budget_year=year)
+    same_as_openpyxl(export_unit(alice.unit, year, projects))
 
 
 def test_the_official_template(reference):
