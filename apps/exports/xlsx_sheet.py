@@ -238,6 +238,7 @@ def _table(sheet: Sheet, layout: SheetLayout) -> int:
     multi = []
     covered = 0
     cells, covered_looks = sheet.cells, sheet.covered
+    spans: dict[tuple[int, int], float] = {}  # (first column, colspan) → width
     for p in placed:
         cell, row, col = p.cell, top + p.row, p.col + 1
         kind, text = cell.kind, cell.text
@@ -264,7 +265,10 @@ def _table(sheet: Sheet, layout: SheetLayout) -> int:
                         covered_looks[top + r, c + 1] = border(r, c)
         covered += rowspan * colspan
 
-        lines = text_lines(text, sum(widths[p.col : p.col + colspan]))
+        span = spans.get((p.col, colspan))
+        if span is None:
+            span = spans[p.col, colspan] = sum(widths[p.col : p.col + colspan])
+        lines = text_lines(text, span)
         if rowspan == 1:
             heights[p.row] = max(heights[p.row], row_height(lines))
         else:
