@@ -214,7 +214,7 @@ def project_workbook(project: Project) -> bytes:
     """The project's three sheets and the hidden 元数据 sheet, as .xlsx bytes."""
     book = Book(FONT_NAME, title=project.name, creator=CREATOR)
     _add_project(book, project)
-    book.add_metadata(META_TITLE, metadata_rows(project), clean)
+    book.add_metadata(META_TITLE, metadata_rows(project))
     return book.save()
 
 
@@ -254,7 +254,6 @@ def unit_workbook(unit, budget_year, projects, progress=lambda done: None) -> by
             *[row for i, p in enumerate(projects, start=1) for row in sub_project_rows(i, p)],
             ("exported_at", timezone.now().isoformat(timespec="seconds")),
         ],
-        clean,
     )
     sheets = [0]
     project_sheets = max(1, len(book.sheets) - 2)  # all but 汇总 and 元数据

@@ -1,18 +1,20 @@
 """Writing a project's or a unit's workbook with XlsxWriter, with word of each sheet
 written (for a job's progress).
 
-The sheets are decided once (``xlsx.render``: cells, looks, merges, heights); this module
-only writes them. XlsxWriter writes a cell as one line of XML text where openpyxl builds
-an element tree for it: a 1,000-project unit workbook took 36–51 s through openpyxl
-(half of it the final save) and takes a fraction of that here (scripts/bench_exports.py,
-row 4, prints both). openpyxl still reads every file back in the tests, and the importer
-reads these files like any other.
-"""
+The sheets are decided once (``xlsx_sheet.render``: cells, looks, merges, heights); this
+module only writes them. XlsxWriter writes a cell as a line of XML text where openpyxl
+builds an element tree for it: a 1,000-project unit workbook took 36–51 s through
+openpyxl in normal mode and takes ~9 s and ~280 MiB here, about what openpyxl's
+write-only mode takes to write the same values with no format at all
+(scripts/bench_exports.py, row 4, measures both). openpyxl reads every file back in the
+tests, and the importer reads these files like any other."""
 
 import io
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
+
+from apps.exports.xlsx_sheet import clean
 
 A4 = 9
 # openpyxl's default margins (inches), which the workbooks had: XlsxWriter's differ.
@@ -75,7 +77,7 @@ class _Workbook(xlsxwriter.Workbook):
 
 
 class Book:
-    """One workbook being written: add sheets (``xlsx.Sheet``) and the 元数据 rows, then
+    """One workbook being written: add sheets (``xlsx_sheet.Sheet``) and the 元数据 rows, then
     ``save``. Titles already taken get a number, as openpyxl gave them."""
 
     def __init__(self, font_name: str, title: str = "", creator: str = ""):
@@ -92,7 +94,7 @@ class Book:
         self.sheets: list[_Worksheet] = []
 
     def _format(self, look):
-        # By identity: xlsx.Look objects are made once per look (hashing a tuple for each
+        # By identity: xlsx_sheet makes one Look object per look (hashing a tuple for each
         # of a million cells would be the cost).
         fmt = self._formats.get(id(look))
         if fmt is None:
@@ -165,7 +167,7 @@ class Book:
         ws.finish()
         return ws
 
-    def add_metadata(self, title: str, rows: list[tuple[str, object]], clean) -> None:
+    def add_metadata(self, title: str, rows: list[tuple[str, object]]) -> None:
         """The hidden sheet of (key, value) rows an importer reads."""
         ws = self._add(title)
         for r, (key, value) in enumerate(rows):
