@@ -78,3 +78,37 @@ def test_a_unit_workbook(alice):
 
 def test_the_official_template(reference):
     same_as_openpyxl(official_workbook(official_spec(), official_spec(name="第二个项目")))
+
+
+def test_a_hand_written_sheet(reference):
+    """What Excel never writes but a file may hold: values inside merged ranges (dropped,
+    as openpyxl drops them), a range whose first cell another range covers, cells and rows
+    without positions, a percent format."""
+    from openpyxl import Workbook
+
+    from tests.imports.test_bad_packages import SHEET, rewrite
+
+    wb = Workbook()
+    wb.active.title = "绩效目标"
+    wb.active["A1"] = "x"
+    wb.active["C5"] = 0.9
+    wb.active["C5"].number_format = "0%"
+    rows = (
+        b"<row r='2'><c r='A2' t='inlineStr'><is><t>a</t></is></c>"
+        b"<c r='B2' t='inlineStr'><is><t>hidden</t></is></c></row>"
+        b"<row><c t='inlineStr'><is><t>b</t></is></c><c><v>7</v></c></row>"
+        b"<row r='4'><c r='B4' t='inlineStr'><is><t>c</t></is></c></row>"
+    )
+    merges = b"<mergeCells count='2'><mergeCell ref='A2:B3'/><mergeCell ref='B3:C4'/></mergeCells>"
+
+    def change(xml):
+        xml = xml.replace(b'<row r="5"', rows + b'<row r="5"')
+        return xml.replace(b"</sheetData>", b"</sheetData>" + merges)
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = rewrite(buffer.getvalue(), SHEET, change)
+    same_as_openpyxl(data)
+    grid = Grid(load_for_import(data).worksheets[0])
+    assert {(r, c) for r in grid.rows for c in grid.rows[r]} == {(1, 1), (2, 1), (5, 3)}
+    assert grid.get(5, 3).number_format == "0%"
