@@ -643,22 +643,13 @@ def notes(rows: list[Row]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 runs, 8 and 100 projects")
-    parser.add_argument(
-        "--profile",
-        nargs="+",
-        default=[],
-        choices=["1", "2", "3", "4"],
-        metavar="ROW",
-        help="cProfile one more run of these rows (1-4)",
-    )
-    parser.add_argument(
-        "--rows",
-        nargs="+",
-        default=[],
-        choices=["1", "2", "3", "4"],
-        metavar="ROW",
-        help="measure only these rows (default: all)",
-    )
+    for flag, text in (
+        ("--profile", "cProfile one more run of these rows (1-4)"),
+        ("--rows", "measure only these rows (default: all)"),
+    ):
+        parser.add_argument(
+            flag, nargs="+", default=[], choices=["1", "2", "3", "4"], metavar="ROW", help=text
+        )
     args = parser.parse_args()
     runs = 3 if args.quick else 10
     pdf_count = UNIT_PDF_PROJECTS_QUICK if args.quick else UNIT_PDF_PROJECTS
