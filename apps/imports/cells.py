@@ -10,12 +10,14 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from apps.core.money import parse_amount
+
+if TYPE_CHECKING:
+    from apps.imports.files import ReadSheet
 
 ERROR, WARNING = "error", "warning"
 # Where the import had to interpret what it read (a split text, a level kept as typed,
@@ -97,19 +99,17 @@ class Grid:
     cell), which is what "blank under a merge" means to a reader.
     """
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: "ReadSheet"):
         self.title = ws.title
         self.rows: dict[int, dict[int, Value]] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell, MergedCell) or is_blank(cell.value):
-                    continue
-                self.rows.setdefault(cell.row, {})[cell.column] = Value(
-                    cell.value, cell.number_format or "General", cell.row, cell.column
-                )
+        covered = ws.covered()
+        for (row, col), (raw, number_format) in sorted(ws.cells.items()):
+            if (row, col) in covered or is_blank(raw):
+                continue
+            self.rows.setdefault(row, {})[col] = Value(raw, number_format or "General", row, col)
         self.max_row = max(self.rows, default=0)
         self.merge_end: dict[tuple[int, int], tuple[int, int]] = {
-            (rng.min_row, rng.min_col): (rng.max_row, rng.max_col) for rng in ws.merged_cells.ranges
+            (r1, c1): (r2, c2) for r1, c1, r2, c2 in ws.merges
         }
 
     def anchors(self, row: int) -> list[Value]:

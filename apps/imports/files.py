@@ -10,15 +10,15 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from openpyxl.cell.cell import MergedCell
 from openpyxl.reader.excel import ExcelReader
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.worksheet._reader import WorkSheetParser
 
 MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
 MAX_UNPACKED_BYTES = 80 * 1024 * 1024  # all of its parts, unpacked
@@ -282,7 +282,7 @@ def _check_sheet_size(title: str, xml: bytes) -> int:
     return cells
 
 
-def check_sheets_as_read(wb: Workbook) -> None:
+def check_sheets_as_read(wb: "ReadBook") -> None:
     """The limits again, on the sheets as openpyxl read them: rows and cells without
     numbers are placed only now, and a Grid walks every cell up to the last one."""
     for ws in wb.worksheets:
@@ -304,45 +304,118 @@ def _formulas_without_values(xml: bytes) -> list[str]:
     return out
 
 
-class _ImportWorksheet(Worksheet):
-    def _clean_merge_range(self, mcr):
-        # openpyxl's own, without ``mcr.format()``: that redraws the borders of every
-        # merged range (82 % of loading an exported unit), and the importer reads values,
-        # number formats and where merges end, never borders. Covered cells still become
-        # MergedCells, so a reader sees them blank as before.
-        cells = mcr.cells
-        next(cells)  # the top-left cell keeps its value
-        for row, col in cells:
-            self._cells[row, col] = MergedCell(self, row, col)
+@dataclass
+class ReadSheet:
+    """One worksheet as the importer reads it: each cell's value and number format by
+    position (1-based), the merged ranges, the sheet's visibility."""
+
+    title: str
+    state: str
+    cells: dict[tuple[int, int], tuple[object, str]] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+
+    @property
+    def max_row(self) -> int:
+        return max([r for r, _ in self.cells] + [m[2] for m in self.merges], default=0)
+
+    @property
+    def max_column(self) -> int:
+        return max([c for _, c in self.cells] + [m[3] for m in self.merges], default=0)
+
+    def covered(self) -> set[tuple[int, int]]:
+        """The cells inside merged ranges but their first: blank, as openpyxl reads them
+        (each range's other cells become MergedCells, whatever they held)."""
+        return {
+            (r, c)
+            for r1, c1, r2, c2 in self.merges
+            for r in range(r1, r2 + 1)
+            for c in range(c1, c2 + 1)
+            if r != r1 or c != c1
+        }
 
 
-class _ImportWorkbook(Workbook):
-    def create_sheet(self, title=None, index=None):
-        sheet = _ImportWorksheet(parent=self, title=title)
-        self._add_sheet(sheet=sheet, index=index)
-        return sheet
+@dataclass
+class ReadBook:
+    worksheets: list[ReadSheet]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [ws.title for ws in self.worksheets]
+
+    def __getitem__(self, title: str) -> ReadSheet:
+        return next(ws for ws in self.worksheets if ws.title == title)
 
 
-class _ImportReader(ExcelReader):
-    """openpyxl's reader, building sheets that skip the border work (pinned openpyxl: its
-    tests in tests/imports read every exported and official layout back through it)."""
-
-    def read_workbook(self):
-        super().read_workbook()
-        self.wb.__class__ = _ImportWorkbook
-
-
-def load_for_import(data: bytes) -> Workbook:
-    """``load_workbook(data_only=True, rich_text=False)`` for the importer."""
-    reader = _ImportReader(io.BytesIO(data), read_only=False, data_only=True, rich_text=False)
-    reader.read()
-    return reader.wb
+def _number_format(wb, style_id: int) -> str:
+    """A cell's number format as openpyxl's cell.number_format gives it."""
+    fmt_id = wb._cell_styles[style_id].numFmtId
+    if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
+        return BUILTIN_FORMATS.get(fmt_id, "General")
+    return wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE]
 
 
-def open_workbook(data: bytes) -> Workbook:
+def _read_sheet(reader: ExcelReader, title: str, state: str, path: str) -> ReadSheet:
+    """The sheet's cells and merged ranges, through openpyxl's own sheet parser: what
+    load_workbook builds a Cell object of for each position (and redraws the borders of
+    each merged range for, 82 % of loading an exported unit), read as plain values."""
+    wb, sheet = reader.wb, ReadSheet(title, state)
+    with reader.archive.open(path) as source:
+        parser = WorkSheetParser(
+            source,
+            reader.shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        cells = sheet.cells
+        for _index, row in parser.parse():
+            for cell in row:
+                r, c = cell["row"], cell["column"]
+                if r > MAX_ROWS:  # a row or cell without a number, placed only now
+                    raise _too_many_rows(title, r)
+                if c > MAX_COLUMNS:
+                    raise _too_many_columns(title, c)
+                cells[r, c] = (cell["value"], _number_format(wb, cell["style_id"]))
+    if parser.merged_cells:
+        sheet.merges = [
+            (m.min_row, m.min_col, m.max_row, m.max_col) for m in parser.merged_cells.mergeCell
+        ]
+    return sheet
+
+
+def load_for_import(data: bytes) -> ReadBook:
+    """Every worksheet's values, number formats and merged ranges, as openpyxl's
+    ``load_workbook(data_only=True, rich_text=False)`` reads them (tests/imports/
+    test_fast_load.py compares the two on every layout the importer meets), in about the
+    time of its read-only mode: the workbook's parts as load_workbook reads them, then
+    each worksheet (chartsheets are not worksheets) as plain values."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, rich_text=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        reader.read_properties()
+        reader.read_custom()
+        reader.read_theme()
+        apply_stylesheet(reader.archive, reader.wb)
+        return ReadBook(
+            [
+                _read_sheet(reader, sheet.name, sheet.state, rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
+        )
+    finally:
+        reader.archive.close()
+
+
+def open_workbook(data: bytes) -> ReadBook:
     """The workbook with cached values in place of formulas (check_package ran first)."""
     try:
         wb = load_for_import(data)
+    except FileRefused:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
         raise FileRefused(f"文件已损坏，Excel 工作簿无法读取（{type(exc).__name__}）。") from exc
     check_sheets_as_read(wb)

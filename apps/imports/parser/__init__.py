@@ -19,11 +19,9 @@ interpret is listed as a notice in the preview.
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl.workbook.workbook import Workbook
-
 from apps.exports.xlsx import EXPORT_FORMAT, EXPORT_VERSION, META_TITLE
 from apps.imports.cells import ERROR, WARNING, Grid, Issues, norm
-from apps.imports.files import FileRefused
+from apps.imports.files import FileRefused, ReadBook
 from apps.imports.parser.goals import parse_goals
 from apps.imports.parser.guarantees import parse_guarantees
 from apps.imports.parser.labels import (
@@ -75,17 +73,21 @@ def classify(grid: Grid) -> str | None:
 PARSERS = {"overview": parse_overview, "goals": parse_goals, "guarantees": parse_guarantees}
 
 
-def read_metadata(wb: Workbook) -> dict | None:
+def read_metadata(wb: ReadBook) -> dict | None:
     if META_TITLE not in wb.sheetnames:
         return None
+    sheet = wb[META_TITLE]
+    covered = sheet.covered()
+    values = {pos: value for pos, (value, _) in sheet.cells.items() if pos not in covered}
     meta = {}
-    for row in wb[META_TITLE].iter_rows(values_only=True):
-        if row and row[0] is not None:
-            meta[str(row[0])] = row[1] if len(row) > 1 else None
+    for row in sorted({r for r, _ in values}):
+        key = values.get((row, 1))
+        if key is not None:
+            meta[str(key)] = values.get((row, 2))
     return meta if meta.get("format") == EXPORT_FORMAT else None
 
 
-def parse_workbook(wb: Workbook) -> ParsedWorkbook:
+def parse_workbook(wb: ReadBook) -> ParsedWorkbook:
     """Group the sheets into projects and read each; refuse a file of no known layout or
     with a sheet missing."""
     meta = read_metadata(wb)
