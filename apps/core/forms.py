@@ -2,8 +2,28 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from apps.core.money import fmt_money, fmt_number, parse_amount
+
+
+def kept_whole(field: forms.Field) -> forms.Field:
+    """A text field that never loses a character silently: no ``maxlength`` on its input
+    (a browser cuts a longer paste there without a word; the field refuses the text at its
+    place with its length instead, and the page keeps it whole), and a NUL character
+    (which PostgreSQL cannot keep) refused in plain Chinese — Django's zh-hans message
+    reads “no empty string”."""
+    field.widget.attrs.pop("maxlength", None)
+    for validator in field.validators:
+        if isinstance(validator, ProhibitNullCharactersValidator):
+            validator.message = f"{field.label}中含有空字符（\\x00），无法保存，请删去后再保存。"
+    return field
+
+
+def form_kept_whole(form: forms.BaseForm) -> None:
+    """``kept_whole`` for every field of a form."""
+    for field in form.fields.values():
+        kept_whole(field)
 
 
 class AmountInput(forms.TextInput):

@@ -19,6 +19,7 @@ from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import kept_whole
 from apps.core.renderers import SHEET_RENDERER
 
 
@@ -269,6 +270,7 @@ class ExistingRowField(forms.Field):
 def style_row_widgets(form_class):
     """Give a row form's widgets their compact classes once, on the class, not per row."""
     for field in form_class.base_fields.values():
+        kept_whole(field)
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")

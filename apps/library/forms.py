@@ -2,18 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from apps.core.forms import form_kept_whole as typed_in_full
 from apps.indicators.models import Level2
 from apps.library.models import LibraryIndicator, Mandated, Tier
 from apps.library.permissions import is_finance
 from apps.units.models import Unit
-
-
-def typed_in_full(form: forms.BaseForm) -> None:
-    """Drop the ``maxlength`` attribute Django puts on text inputs: a browser cuts a longer
-    paste there without a word. The server refuses the text at its field instead, with
-    its length, and the page keeps it whole for the user to shorten."""
-    for field in form.fields.values():
-        field.widget.attrs.pop("maxlength", None)
 
 
 class LevelChoiceField(forms.ModelChoiceField):

@@ -4,8 +4,8 @@ indicator (``r<id>-actual`` …), bounded like every text the sheets keep."""
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
 
+from apps.core.forms import kept_whole as refuse_nul
 from apps.core.money import parse_amount
 from apps.library.forms import typed_in_full
 from apps.performance import scoring
@@ -38,15 +38,6 @@ class AmountField(forms.CharField):
         if amount is not None and (abs(amount) >= MAX_AMOUNT or amount.as_tuple().exponent < -2):
             raise ValidationError("金额最多 16 位整数、2 位小数。")
         return amount
-
-
-def refuse_nul(field: forms.CharField) -> forms.CharField:
-    """Say in plain Chinese why a text with a NUL character (which PostgreSQL cannot keep)
-    is refused; Django's own zh-hans message reads “no empty string”."""
-    for validator in field.validators:
-        if isinstance(validator, ProhibitNullCharactersValidator):
-            validator.message = f"{field.label}中含有空字符（\\x00），无法保存，请删去后再保存。"
-    return field
 
 
 def _text(label, max_length, rows=2):

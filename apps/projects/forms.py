@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from apps.budgets.models import BudgetYear
-from apps.core.forms import MoneyField
+from apps.core.forms import MoneyField, form_kept_whole
 from apps.core.formsets import FieldValidatedForm, SheetRowFormSet
 from apps.projects.models import Project, SubProject
 from apps.sheets import schema
@@ -25,6 +25,7 @@ class ProjectCreateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["budget_year"].queryset = BudgetYear.objects.all()
         self.fields["budget_year"].empty_label = None
+        form_kept_whole(self)
         if user.unit_id and not (user.is_superuser or user.role == user.Role.ADMIN):
             self.fields["unit"].queryset = Unit.objects.filter(pk=user.unit_id)
             self.fields["unit"].initial = user.unit_id
@@ -171,6 +172,7 @@ class ProjectCopyForm(forms.Form):
             year__gte=source.budget_year.year
         ).order_by("year")
         self.fields["name"].error_messages["required"] = "请填写新项目的名称。"
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "复制"))
 

@@ -3,7 +3,7 @@ becomes a field of its kind, labelled as that version prints it."""
 
 from django import forms
 
-from apps.core.forms import MoneyField, QuantityField
+from apps.core.forms import MoneyField, QuantityField, kept_whole
 from apps.sheets.schema import Item, Table, fields
 
 DATE_WIDGET = {"type": "date"}
@@ -13,6 +13,10 @@ def formfield_callback(items: dict[str, Item], version: str, long_rows: int = 1)
     """A ``formfield_callback`` for a model form of the declared ``items``."""
 
     def callback(db_field, **kwargs):
+        field = _callback(db_field, **kwargs)
+        return None if field is None else kept_whole(field)
+
+    def _callback(db_field, **kwargs):
         item = items.get(db_field.name)
         if item is None:
             return db_field.formfield(**kwargs)
