@@ -398,6 +398,7 @@
     else if (button.classList.contains("row-down")) moveRow(tr, 1);
   });
   form.addEventListener("submit", (event) => {
+    if (event.defaultPrevented) return; // held back (sheet_editor.js: an autosave on its way)
     const button = document.getElementById("save-button");
     if (form.dataset.submitting) {
       event.preventDefault(); // a second click would post the same new rows twice

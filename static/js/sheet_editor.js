@@ -160,7 +160,31 @@
     return `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
   }
 
+  // 保存 clicked while an autosave is on its way: the post would carry the revision from
+  // before that autosave and be refused as someone else's change. Hold it back (capture:
+  // before sheet.js's handler) and send it as soon as the autosave has answered.
+  let pendingSubmit = null;
+  form.addEventListener(
+    "submit",
+    (event) => {
+      if (!inFlight) return;
+      event.preventDefault();
+      pendingSubmit = event.submitter || document.getElementById("save-button") || form;
+      say("自动保存完成后即保存…", true);
+    },
+    true
+  );
+
   async function autosave() {
+    await autosaveOnce();
+    if (pendingSubmit && !inFlight) {
+      const submitter = pendingSubmit;
+      pendingSubmit = null;
+      form.requestSubmit(submitter !== form && submitter.form === form ? submitter : undefined);
+    }
+  }
+
+  async function autosaveOnce() {
     if (!enabled || paused || leaving || form.dataset.submitting) return;
     if (inFlight) return schedule();
     if (!isDirty()) return;

@@ -147,6 +147,37 @@ def test_autosave_saves_the_draft_and_the_page_goes_on_from_the_new_revision(
     page.wait_for_url(f"{live_server.url}/projects/{project.pk}/sheets/guarantees/")
 
 
+def test_save_clicked_while_an_autosave_is_answering_waits_for_it(
+    logged_in_page, live_server, alice
+):
+    """The autosave reached the server (a new revision) but its answer is still on the
+    way when 保存 is clicked: sent at once, the save would carry the old revision and be
+    refused as someone else's change. It is held back and sent after the answer."""
+    project = factories.ready_project(unit=alice.unit)
+    page = logged_in_page
+    goals(page, live_server, project)
+    held = []
+
+    def hold_autosave_answers(route):
+        if route.request.method == "POST" and route.request.headers.get("x-sheet-autosave"):
+            held.append((route, route.fetch()))  # the server has saved; the page waits
+        else:
+            route.continue_()
+
+    page.route(f"**/projects/{project.pk}/sheets/goals/", hold_autosave_answers)
+    turn_on_autosave(page)
+    page.fill("#id_composition", "保存时自动保存尚未答复。")
+    wait_until(page, lambda: len(held) == 1)
+    assert Project.objects.get(pk=project.pk).composition == "保存时自动保存尚未答复。"
+    page.click("#save-button")
+    expect(page.locator("#dirty-state")).to_contain_text("自动保存完成后即保存")
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    expect(page.locator(".alert-success")).to_contain_text("已保存")
+    assert "有人保存了本项目" not in page.content()
+    assert Project.objects.get(pk=project.pk).composition == "保存时自动保存尚未答复。"
+
+
 def test_a_stale_autosave_is_refused_and_shows_what_changed(
     logged_in_page, live_server, alice, unit_a
 ):
