@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from apps.core.forms import form_kept_whole as typed_in_full
+from apps.core.forms import form_kept_whole
 from apps.indicators.models import Level2
 from apps.library.models import LibraryIndicator, Mandated, Tier
 from apps.library.permissions import is_finance
@@ -68,7 +68,7 @@ class LibraryEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["level2"].queryset = _levels()
         _owner_field(self, user, "（共性指标，财政维护）")
-        typed_in_full(self)
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
@@ -112,7 +112,7 @@ class MandatedForm(forms.ModelForm):
         self.fields["level2"].queryset = _levels()
         self.fields["budget_year"].empty_label = None
         _owner_field(self, user, "（财政设定，对所有单位）")
-        typed_in_full(self)
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
@@ -169,7 +169,7 @@ class ProposalForm(forms.Form):
             (str(i.pk), f"{i.level2.level1.name if i.level2 else ''} · {i.name} {i.target_raw}")
             for i in indicators
         ]
-        typed_in_full(self)
+        form_kept_whole(self)
 
 
 class DecisionForm(forms.Form):

@@ -5,9 +5,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apps.core.forms import kept_whole as refuse_nul
+from apps.core.forms import form_kept_whole, kept_whole
 from apps.core.money import parse_amount
-from apps.library.forms import typed_in_full
 from apps.performance import scoring
 from apps.performance.models import (
     AMOUNT_FIELDS,
@@ -41,7 +40,7 @@ class AmountField(forms.CharField):
 
 
 def _text(label, max_length, rows=2):
-    return refuse_nul(
+    return kept_whole(
         forms.CharField(
             label=label,
             required=False,
@@ -127,7 +126,7 @@ class EvaluationForm(forms.Form):
                 )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("改进措施", ROW_TEXT_MAX)
-        typed_in_full(self)
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -202,7 +201,7 @@ class MonitoringForm(forms.Form):
             )
             self.fields[f"{p}-reason"] = _text("偏差原因", ROW_TEXT_MAX)
             self.fields[f"{p}-measures"] = _text("纠偏措施", ROW_TEXT_MAX)
-        typed_in_full(self)
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -226,7 +225,7 @@ class ReasonForm(forms.Form):
     """The 意见/理由 of a workflow action, posted as ``<action>-reason`` (prefix: the action):
     refused at its length or for a NUL character (PostgreSQL keeps no NUL in text)."""
 
-    reason = refuse_nul(
+    reason = kept_whole(
         forms.CharField(
             label="意见",
             required=False,
@@ -267,7 +266,7 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        typed_in_full(self)
+        form_kept_whole(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
