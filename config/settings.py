@@ -148,6 +148,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(database_timeouts())
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ``sheets``: the written tables of sheet pages, kept by a digest of what they show
+# (apps/projects/kept.py; nothing to invalidate). Per process; a page is 40–250 KB at
+# 6–60 indicators, ~1.7 MB at 500, so the default bound is ~50 MB a worker at most.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sheets": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sheets",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": env_int("SHEET_CACHE_ENTRIES", 200)},
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -175,11 +175,19 @@ def taxonomy_spec(taxonomy) -> TaxonomySpec:
 
 
 def taxonomy_spec_for_year(budget_year) -> TaxonomySpec:
-    from apps.indicators.models import Level1
+    from django.db.models import Prefetch
+
+    from apps.indicators.models import Level1, Level2
 
     taxonomy = budget_year.taxonomy
     # One query for both levels; the spec is what the rules and the page's choices need.
-    level1s = Level1.objects.filter(taxonomy=taxonomy).prefetch_related("level2s")
+    # Ordered within the taxonomy and within each level 1 as the models' ordering orders
+    # them, without its joins to the taxonomy (models' ordering names the parent first).
+    level1s = (
+        Level1.objects.filter(taxonomy=taxonomy)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("level2s", Level2.objects.order_by("order", "id")))
+    )
     taxonomy._prefetched_objects_cache = {"level1s": level1s}
     return taxonomy_spec(taxonomy)
 

@@ -447,6 +447,14 @@ class SheetRowFormSet(BaseModelFormSet):
             kept.append((index, form))
         return [form for _, form in self._in_page_order(kept)]
 
+    def saved_instances(self) -> list:
+        """The rows the formset shows, in its order: the instances of its forms, or of an
+        unbound formset whose forms are not built yet its queryset, without building them
+        (its forms are one per saved row, in that order, then blank extras)."""
+        if self.is_bound or "forms" in self.__dict__:
+            return [form.instance for form in self.forms]
+        return list(self.get_queryset())
+
     def forms_for_display(self):
         """Every form in the order the page showed it; removed rows marked to stay hidden.
 

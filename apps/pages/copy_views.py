@@ -84,21 +84,24 @@ def last_year_results(source_ids: list[int]) -> dict:
     return results_for_indicators(source_ids)
 
 
-def attach_history_values(page) -> None:
-    """Give each indicator form of a goals page ``history_html``: the 历史值 of a row
-    copied from last year (the source row's 目标值, and its 完成值 once known), shown
-    beside the row's target. Two queries for a page with copied rows, none without."""
+def history_values(page) -> dict[int, str]:
+    """The 历史值 of a goals page's rows copied from last year, by the id of the row each
+    was copied from: that row's 目标值, and its 完成值 once known, shown beside the row's
+    target. Two queries for a page with copied rows, none without; the row forms of an
+    unbound page are not built (``SheetRowFormSet.saved_instances``)."""
     formset = page.forms.get("indicators")
     if formset is None:
-        return
-    forms = list(formset.forms)
-    sources = {f.instance.copied_from_id for f in forms if f.instance.copied_from_id}
+        return {}
+    sources = {row.copied_from_id for row in formset.saved_instances() if row.copied_from_id}
+    return history_of(sources, page.project.budget_year.year)
+
+
+def history_of(sources, year: int) -> dict[int, str]:
+    """``history_values`` of rows copied from ``sources`` into a project of ``year``."""
     targets = {}
     if sources:
         # Only rows copied from an earlier year: a copy within the year has no history.
-        earlier = Indicator.objects.filter(
-            pk__in=sources, project__budget_year__year__lt=page.project.budget_year.year
-        )
+        earlier = Indicator.objects.filter(pk__in=sources, project__budget_year__year__lt=year)
         targets = {
             pk: (target, year)
             for pk, target, year in earlier.values_list(
@@ -106,11 +109,23 @@ def attach_history_values(page) -> None:
             )
         }
     results = last_year_results(sorted(targets)) if targets else {}
-    for f in forms:
-        source = f.instance.copied_from_id
-        f.history_html = (
-            _history_html(*targets[source], results.get(source)) if source in targets else ""
-        )
+    return {
+        source: _history_html(target, year, results.get(source))
+        for source, (target, year) in targets.items()
+    }
+
+
+def attach_history(page, values: dict[int, str]) -> None:
+    """Give each indicator form of the page ``history_html`` (``history_values``)."""
+    formset = page.forms.get("indicators")
+    if formset is None:
+        return
+    for f in formset.forms:
+        f.history_html = values.get(f.instance.copied_from_id, "")
+
+
+def attach_history_values(page) -> None:
+    attach_history(page, history_values(page))
 
 
 def _history_html(target, year, result) -> str:

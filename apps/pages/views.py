@@ -13,11 +13,12 @@ from apps.core.formsets import PartialPostRefused
 from apps.core.money import fmt_money
 from apps.exports.forms import UnitExportForm
 from apps.library.permissions import can_propose
-from apps.pages.copy_views import attach_history_values
+from apps.pages.copy_views import attach_history, history_of, history_values
 from apps.performance.selectors import year_line
 from apps.projects import selectors
 from apps.projects.filters import sort_links
 from apps.projects.forms import ProjectCreateForm, RevisionForm, SubProjectFormSet
+from apps.projects.kept import KeptSheet, sheet_key
 from apps.projects.permissions import (
     can_copy,
     can_create_project,
@@ -35,7 +36,7 @@ from apps.projects.services import (
     sub_projects_save,
     taxonomy_level_add,
 )
-from apps.projects.sheets import build_page, normalise_newlines
+from apps.projects.sheets import build_page, findings_html, normalise_newlines, shown_page
 from apps.reviews import permissions as review_permissions
 from apps.reviews import selectors as review_selectors
 from apps.reviews.forms import CommentForm
@@ -263,12 +264,10 @@ def project_sheet(request, pk, sheet):
                 messages.warning(
                     request, "另外，在您打开本页之后有人保存了本项目（改动见下方列表）。"
                 )
+    data = None
     if page is None:
-        page = build_page(project, sheet)
-    else:
-        page.attach_findings()
-    if sheet == Sheet.GOALS:
-        attach_history_values(page)
+        # The row forms are built only if the tables are written (KeptSheet below).
+        page, data = shown_page(project, sheet, keep=allowed)
     can_comment = review_permissions.can_comment(request.user, project)
     context = {
         "project": project,
@@ -298,6 +297,27 @@ def project_sheet(request, pk, sheet):
         return render(request, "projects/sheet_read.html", context)
     panel = comments_panel(request.user, project, sheet)
     here = [c for c in panel["all_comments"] if c.sheet == sheet]
+    comments_at, unplaced = review_selectors.placed_comments(page, here)
+    history = {}
+    if sheet == Sheet.GOALS:
+        year = project.budget_year.year
+        history = history_of(data.sources, year) if data else history_values(page)
+
+    def prepare() -> None:
+        page.attach_findings()
+        attach_history(page, history)
+        review_selectors.attach_placed(page, comments_at)
+
+    kept_sheet = None
+    if data is None:  # e.g. shown again as posted: written from its forms, never kept
+        prepare()
+    else:
+        anchored = {f"comment {a}": html for a, html in comments_at.items()}
+        anchored.update(
+            (f"finding {a}", findings_html(found)) for a, found in page.findings_by_anchor().items()
+        )
+        key = sheet_key(page, data, editable=allowed, anchored=anchored, history=history)
+        kept_sheet = KeptSheet(key, prepare, page)
     return render(
         request,
         f"projects/sheet_{sheet}.html",
@@ -311,10 +331,11 @@ def project_sheet(request, pk, sheet):
                 "bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
             },
             "findings_by_anchor": page.findings_by_anchor(),
-            "lines_total": page.filing.lines_total,
+            "lines_total": page.lines_total,
             "revision_form": RevisionForm(initial={"revision": revision}),
             "changed_meanwhile": changed_meanwhile,
-            "sheet_comments": review_selectors.attach_comments(page, here),
+            "sheet_comments": unplaced,
+            "kept_sheet": kept_sheet,
         },
     )
 

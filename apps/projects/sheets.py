@@ -8,7 +8,7 @@ show the same thing. Input a form rejects becomes a finding at its field.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import QueryDict
 from django.utils.html import format_html_join
 
@@ -108,6 +108,23 @@ class SheetPage:
     def has_sub_projects(self) -> bool:
         return bool(self.project.sub_projects.all())
 
+    def row_ids(self) -> dict[str, list[int]]:
+        """Formset key → the ids of the saved rows it shows, in order."""
+        return {
+            key: [row.pk for row in form.saved_instances() if row.pk]
+            for key, form in self.forms.items()
+            if key in PAGE_TABLES
+        }
+
+    def field_names(self) -> set[str]:
+        """The fields of the page's own form (not of its rows)."""
+        form = self.forms.get("form")
+        return set(form.fields) if form is not None else set()
+
+    @property
+    def lines_total(self):
+        return self.filing.lines_total
+
     def is_unchanged(self) -> bool:
         """A valid post that would write nothing: no field, row, deletion or order differs
         from the saved project, and the stored counts and 金额合计 are what the page's
@@ -150,12 +167,110 @@ class SheetPage:
                 f.findings_html[name] = findings_html(found)
 
 
+class KeptPage(SheetPage):
+    """A GET page whose findings were kept (apps/projects/kept.py): what the page shows
+    around its tables comes from those and from the digest query (``PageData``); its forms
+    — and the whole page under them — are built only when asked for, i.e. when its tables
+    are not kept either, or a reviewer's comment form lists the rows."""
+
+    def __init__(self, project, sheet, *, version, findings, lines_total, data):
+        self.project, self.sheet, self.version = project, sheet, version
+        self.findings, self._lines_total, self.data = list(findings), lines_total, data
+        self._built = None
+        self.changed_meanwhile = False
+
+    @property
+    def forms(self) -> dict:
+        if self._built is None:
+            from apps.projects import kept
+
+            with kept.one_snapshot():
+                self._built = build_page(self.project, self.sheet, shown=False)
+                now = kept.page_data(self.project, self._built.settings)
+            # Saved meanwhile: this request shows what it read, nothing of it is kept.
+            self.changed_meanwhile = now.digest != self.data.digest
+        return self._built.forms
+
+    @property
+    def filing(self):
+        return self._built.filing if self._built is not None else None
+
+    @property
+    def lines_total(self):
+        return self._lines_total
+
+    @property
+    def has_sub_projects(self) -> bool:
+        return self.data.has_sub_projects
+
+    def row_ids(self) -> dict[str, list[int]]:
+        keys = {Sheet.GOALS: ("indicators", "lines"), Sheet.GUARANTEES: ("docs",)}
+        return {key: self.data.row_ids[key] for key in keys.get(self.sheet, ())}
+
+    def field_names(self) -> set[str]:
+        if self._built is not None:
+            return super().field_names()
+        if self.sheet == Sheet.OVERVIEW:
+            return set(overview_form(self.version)(instance=self.project).fields)
+        if self.sheet == Sheet.GOALS:
+            return set(GoalsForm(instance=self.project).fields)
+        return set()
+
+
 def findings_html(findings: list[Finding]) -> str:
     return format_html_join(
         "",
         '<div class="finding-msg finding-{}" data-anchor="{}">{}</div>',
         ((f.severity, f.anchor, f.message) for f in findings),
     )
+
+
+def page_prefetches() -> list[Prefetch]:
+    """A project's rows as its pages show them. The models' own ordering starts with
+    "project", which Django expands to the project's ordering (unit, year, name) with
+    three joins per table; within one project it is the rows' order, so say that."""
+    from apps.budget_lines.models import BudgetLine
+    from apps.guarantees.models import RuleDocument
+    from apps.indicators.models import Indicator
+    from apps.projects.models import SubProject
+
+    return [
+        Prefetch(name, model.objects.order_by("order", "id"))
+        for name, model in (
+            ("indicators", Indicator),
+            ("budget_lines", BudgetLine),
+            ("rule_documents", RuleDocument),
+            ("sub_projects", SubProject),
+        )
+    ]
+
+
+def shown_page(project: Project, sheet: Sheet, *, keep: bool):
+    """The page of a GET, and what it is written from (``kept.PageData``) when its parts may
+    be kept: a ``KeptPage`` if its findings are kept, else the page built."""
+    from apps.projects import kept
+
+    if not (keep and kept.enabled()):
+        return build_page(project, sheet, shown=False), None
+    settings = version_settings(project.budget_year)
+    data = kept.page_data(project, settings)
+    found = kept.kept_findings(data)
+    if found is not None:
+        findings, lines_total = found
+        page = KeptPage(
+            project,
+            sheet,
+            version=settings["version"],
+            findings=findings,
+            lines_total=lines_total,
+            data=data,
+        )
+        return page, data
+    with kept.one_snapshot():  # the rows read are the rows digested
+        data = kept.page_data(project, settings)
+        page = build_page(project, sheet, shown=False)
+    kept.keep_findings(data, page.findings, page.filing.lines_total)
+    return page, data
 
 
 def build_page(
@@ -176,13 +291,12 @@ def build_page(
     check costs the rows that changed, not all of them. ``PartialPostRefused`` when a row
     so named is not a saved row of the table.
     """
-    prefetch_related_objects(
-        [project], "indicators", "budget_lines", "rule_documents", "sub_projects"
-    )
+    prefetch_related_objects([project], *page_prefetches())
     taxonomy = taxonomy_spec_for_year(project.budget_year)
     settings = version_settings(project.budget_year)
     version = settings["version"]
     page = SheetPage(project=project, sheet=sheet, version=version)
+    page.settings = settings
     subs = {sp.id: sp for sp in project.sub_projects.all()}
     row_kwargs = {
         "sub_projects": subs,

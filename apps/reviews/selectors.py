@@ -52,39 +52,58 @@ def row_anchor(key: str, form) -> str:
     return f"{kind}:{form.instance.pk}" if form.instance.pk else ""
 
 
-def attach_comments(page, comments: list[ReviewComment]) -> list[ReviewComment]:
-    """Print each comment under the field or row it is about, as findings are printed.
+def comment_anchors(page) -> set[str]:
+    """The places of a sheet page that print the comments about them: each saved row,
+    and each field of the page's own form (项目类别 prints its radios by hand, not
+    through the bound field). Read from the rows, without building their forms."""
+    anchors = {name for name in page.field_names() if name != "category"}
+    for key, ids in page.row_ids().items():
+        kind = ROW_TABLES[key][0]
+        anchors.update(f"{kind}:{pk}" for pk in ids)
+    return anchors
 
-    Returns the comments that have no place on the page any more (the whole sheet, or a
-    row since deleted): the page lists those at the top.
-    """
+
+def placed_comments(page, comments: list[ReviewComment]):
+    """(anchor → the HTML of the comments printed there, the comments with no place on
+    the page any more: the whole sheet, or a row since deleted — listed at its top)."""
+    anchors = comment_anchors(page)
     by_anchor: dict[str, list[ReviewComment]] = {}
     for c in comments:
-        by_anchor.setdefault(c.anchor, []).append(c)
-    placed: set[str] = set()
+        if c.anchor in anchors:
+            by_anchor.setdefault(c.anchor, []).append(c)
+    unplaced = [c for c in comments if c.anchor not in by_anchor]
+    return {anchor: comment_html(found) for anchor, found in by_anchor.items()}, unplaced
+
+
+def attach_placed(page, html_by_anchor: dict[str, str]) -> None:
+    """Print each placed comment under the field or row it is about, as findings are."""
     for key, form in page.forms.items():
         if key in ROW_TABLES:
             for row in form.forms:
                 anchor = row_anchor(key, row)
-                if anchor in by_anchor:
-                    _append(row, ROW_TABLES[key][1], by_anchor[anchor])
-                    placed.add(anchor)
+                if anchor and anchor in html_by_anchor:
+                    _append(row, ROW_TABLES[key][1], html_by_anchor[anchor])
         else:
             for name in form.fields:
-                # 项目类别 prints its radios by hand, not through the bound field.
-                if name in by_anchor and name != "category":
-                    _append(form, name, by_anchor[name])
-                    placed.add(name)
-    return [c for c in comments if c.anchor not in placed]
+                if name in html_by_anchor:
+                    _append(form, name, html_by_anchor[name])
 
 
-def _append(form, field_name: str, comments) -> None:
-    html = getattr(form, "findings_html", None)
-    if html is None:
+def attach_comments(page, comments: list[ReviewComment]) -> list[ReviewComment]:
+    """Print each comment under the field or row it is about; returns those that have no
+    place on the page (``placed_comments``)."""
+    html_by_anchor, unplaced = placed_comments(page, comments)
+    attach_placed(page, html_by_anchor)
+    return unplaced
+
+
+def _append(form, field_name: str, html: str) -> None:
+    findings = getattr(form, "findings_html", None)
+    if findings is None:
         from collections import defaultdict
 
-        html = form.findings_html = defaultdict(str)
-    html[field_name] = format_html("{}{}", html[field_name], comment_html(comments))
+        findings = form.findings_html = defaultdict(str)
+    findings[field_name] = format_html("{}{}", findings[field_name], html)
 
 
 def comment_places(page) -> list[tuple[str, str]]:
@@ -92,12 +111,12 @@ def comment_places(page) -> list[tuple[str, str]]:
     places = [("", "整张表")]
     for key, form in page.forms.items():
         if key in ROW_TABLES:
-            _, name_field, noun = ROW_TABLES[key]
-            for position, row in enumerate(form.forms, start=1):
-                if row.instance.pk:
-                    name = getattr(row.instance, name_field, "") or ""
+            kind, name_field, noun = ROW_TABLES[key]
+            for position, row in enumerate(form.saved_instances(), start=1):
+                if row.pk:
+                    name = getattr(row, name_field, "") or ""
                     label = f"第 {position} 行{noun}" + (f"「{name[:30]}」" if name else "")
-                    places.append((row_anchor(key, row), label))
+                    places.append((f"{kind}:{row.pk}", label))
         else:
             places.extend(
                 (name, field_label(name))

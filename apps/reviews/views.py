@@ -114,7 +114,9 @@ def comment_add(request, pk):
         sheet = Sheet(request.POST.get("sheet", ""))
     except ValueError:
         raise Http404("没有这张表。") from None
-    form = CommentForm(request.POST, places=selectors.comment_places(build_page(project, sheet)))
+    form = CommentForm(
+        request.POST, places=selectors.comment_places(build_page(project, sheet, shown=False))
+    )
     back = reverse("projects:sheet", args=[pk, sheet])
     if not form.is_valid():
         for errors in form.errors.values():

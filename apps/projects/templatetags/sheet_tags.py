@@ -178,3 +178,29 @@ def sheet_rows(formset, kind: str, sub_projects: bool, editable: bool):
             for form in formset.forms_for_display()
         )
     )
+
+
+class KeptNode(template.Node):
+    """``{% kept %}…{% endkept %}``: the part of a sheet page kept by ``kept_sheet``
+    (``apps/projects/kept.py``) — written once per digest of what it shows."""
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        kept = context.get("kept_sheet")
+        if kept is None:  # a page shown again after a refused save: written as posted
+            return self.nodelist.render(context)
+        html = kept.get()
+        if html is None:
+            kept.prepare()
+            html = self.nodelist.render(context)
+            kept.keep(html)
+        return html
+
+
+@register.tag
+def kept(parser, token):
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist)
