@@ -149,15 +149,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ``sheets``: the written tables of sheet pages, kept by a digest of what they show
-# (apps/projects/kept.py; nothing to invalidate). Per process; a page is 40–250 KB at
-# 6–60 indicators, ~1.7 MB at 500, so the default bound is ~50 MB a worker at most.
+# (apps/projects/kept.py; nothing to invalidate). Per process; a page's tables are 40–250 KB
+# at 6–60 indicators, ~1.7 MB at 500: ~10 MB a worker typically, 170 MB if all were huge.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sheets": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "sheets",
         "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": env_int("SHEET_CACHE_ENTRIES", 200)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("SHEET_CACHE_ENTRIES", 100)},
     },
 }
 

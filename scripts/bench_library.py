@@ -155,7 +155,9 @@ def measure(user, project, q: str, runs: int, explain: bool = False) -> dict:
 
         profiler = cProfile.Profile()
         profiler.runcall(call)
-        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(30)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(30)
 
     if explain:
         with connection.cursor() as cursor:
