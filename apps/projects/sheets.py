@@ -201,6 +201,10 @@ class KeptPage(SheetPage):
 
     @property
     def has_sub_projects(self) -> bool:
+        # Once built, the forms' own rows decide (a sub-project deleted or added since the
+        # digest was read: the rows have, or lack, the column the table must print).
+        if self._built is not None:
+            return self._built.has_sub_projects
         return self.data.has_sub_projects
 
     def row_ids(self) -> dict[str, list[int]]:
