@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
 CACHE_ALIAS = "sheets"
@@ -46,12 +48,25 @@ def _code_stamp() -> str:
 
 
 _STAMP: list[str] = []
+_RELOADS = [0]  # templates reloaded by runserver in this process (_file_changed)
 
 
 def code_stamp() -> str:
     if not _STAMP:
-        _STAMP.append(_code_stamp())
+        _STAMP.append(f"{_RELOADS[0]}:{_code_stamp()}")
     return _STAMP[0]
+
+
+@receiver(file_changed, dispatch_uid="kept_sheets_file_changed")
+def _file_changed(sender, file_path, **kwargs):
+    """runserver's reloader resets the template loaders when a template is edited, without
+    restarting the process (django/template/autoreload.py): the stamp read at the first
+    page would outlive that change, so each such reload gives another stamp (whichever
+    template folder the file is in). An edited .py file restarts the process. Returns
+    None: whether to restart stays the reloader's decision."""
+    if Path(file_path).suffix != ".py":
+        _RELOADS[0] += 1
+        _STAMP.clear()
 
 
 _ATTNAMES: dict[type, tuple[str, ...]] = {}
