@@ -4,14 +4,20 @@ project, its rows, its unit, the year's taxonomy, the 固化指标, comments, la
 — the page shown next is the page written from scratch, byte for byte."""
 
 import re
+from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.autoreload import file_changed
 
+from apps.accounts.models import User
 from apps.budget_lines.models import BudgetLine
 from apps.budgets.models import FormVersion
 from apps.checks.findings import Sheet
@@ -20,7 +26,8 @@ from apps.indicators.models import Indicator, Level1, Level2, Taxonomy
 from apps.library.models import Mandated
 from apps.projects import kept
 from apps.projects.models import Project, SubProject
-from apps.reviews.models import ReviewComment
+from apps.projects.services import load_project_file
+from apps.reviews.models import CommentReply, ReviewComment
 from apps.units.models import Unit
 from tests import factories
 from tests.formdata import form_data
@@ -103,6 +110,32 @@ def _rename_unit(project):
     Unit.objects.filter(pk=project.unit_id).update(name="改名后的单位")
 
 
+def _move_level2(project):
+    level2 = _first(Indicator, project).level2
+    other = Level1.objects.filter(taxonomy=level2.level1.taxonomy).exclude(pk=level2.level1_id)
+    Level2.objects.filter(pk=level2.pk).update(level1=other.first())
+
+
+def _rename_sub_project(project):
+    sub = SubProject.objects.create(project=project, name="子项目甲")
+    for model in (Indicator, BudgetLine, RuleDocument):
+        model.objects.filter(project=project).update(sub_project=sub)
+    return lambda: SubProject.objects.filter(pk=sub.pk).update(name="改名的子项目")
+
+
+def _rename_department_of_its_mandate(project):
+    department = project.unit.parent
+    Mandated.objects.create(
+        budget_year=project.budget_year,
+        level2=_first(Indicator, project).level2,
+        name="部门要求的指标",
+        target="=100%",
+        mode=Mandated.Mode.FIXED,
+        owner=department,
+    )
+    return lambda: Unit.objects.filter(pk=department.pk).update(name="改名的主管部门")
+
+
 def _form_version_weights(project):
     form = FormVersion.for_code(project.budget_year.form_version)
     form.weights_total = Decimal("90")
@@ -143,6 +176,14 @@ CHANGES = {
     "固化指标 added": _mandate,
     "unit renamed": _rename_unit,
     "form version settings": _form_version_weights,
+    "level 2 moved to another level 1": _move_level2,
+    "long text": lambda p: Project.objects.filter(pk=p.pk).update(overview="长" * 30_000),
+}
+
+# Each sets the project up before the first view and returns the change made after it.
+SET_UP_CHANGES = {
+    "sub-project of every row renamed": _rename_sub_project,
+    "owner of a department's 固化指标 renamed": _rename_department_of_its_mandate,
 }
 
 
@@ -156,6 +197,18 @@ def test_after_any_change_the_page_is_the_page_written_from_scratch(
     CHANGES[change](project)
     after = shown(client_a, project, sheet)
     assert after == written_from_scratch(client_a, project, sheet)
+
+
+@pytest.mark.parametrize("change", list(SET_UP_CHANGES))
+@pytest.mark.parametrize("sheet", list(Sheet))
+def test_after_a_change_of_what_the_rows_refer_to_the_page_is_written_from_scratch(
+    client_a, project, sheet, change
+):
+    change_it = SET_UP_CHANGES[change](project)
+    before = shown(client_a, project, sheet)
+    assert shown(client_a, project, sheet) == before
+    change_it()
+    assert shown(client_a, project, sheet) == written_from_scratch(client_a, project, sheet)
 
 
 @pytest.mark.parametrize(
@@ -274,3 +327,103 @@ def test_tables_read_while_someone_saves_are_not_kept(client_a, project, monkeyp
 def test_the_embedded_demo_database_writes_every_page(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     assert not kept.enabled()
+
+
+def test_the_unit_head_sees_replies_authors_and_resolved_comments_as_written(
+    client, alice, project, charlie, charlie_comments
+):
+    """The filler's kept tables are not the unit head's when a comment reads otherwise for
+    them; each change of a reply, of an author's name or of 已处理 is seen at once."""
+    head = factories.user("henry", User.Role.UNIT_HEAD, alice.unit)
+    note = charlie_comments(f"indicator:{_first(Indicator, project).pk}")
+    client.force_login(alice)
+    shown(client, project)
+    client.force_login(head)
+    assert shown(client, project) == written_from_scratch(client, project)
+    CommentReply.objects.create(comment=note, author=alice, text="已补充说明。")
+    html = shown(client, project)
+    assert "已补充说明。" in html and html == written_from_scratch(client, project)
+    User.objects.filter(pk=charlie.pk).update(first_name="张审", last_name="")
+    html = shown(client, project)
+    assert "张审" in html and html == written_from_scratch(client, project)
+    ReviewComment.objects.filter(pk=note.pk).update(resolved_at=timezone.now(), resolved_by=charlie)
+    html = shown(client, project)
+    assert "已处理" in html and html == written_from_scratch(client, project)
+
+
+DEMO_2021 = Path(django_settings.BASE_DIR, "fixtures", "demo", "projects", "2021a.json")
+
+
+@pytest.mark.parametrize("sheet", list(Sheet))
+def test_a_2021_project_is_kept_by_its_own_columns(client, reference, sheet):
+    project = load_project_file(DEMO_2021)
+    client.force_login(factories.user("filler2021", User.Role.FILLER, project.unit))
+    before = shown(client, project, sheet)
+    assert shown(client, project, sheet) == before
+    Indicator.objects.filter(project=project).update(weight=Decimal("7"))
+    assert shown(client, project, sheet) == written_from_scratch(client, project, sheet)
+    SubProject.objects.create(project=project, name="子项目乙")
+    assert shown(client, project, sheet) == written_from_scratch(client, project, sheet)
+
+
+@pytest.mark.parametrize("sheet", list(Sheet))
+def test_a_submitted_project_is_read_not_edited_by_its_filler(client_a, project, sheet):
+    assert "<textarea" in shown(client_a, project, sheet)  # kept for the editor
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.SUBMITTED)
+    html = shown(client_a, project, sheet)
+    assert "<textarea" not in html and 'id="save-button"' not in html
+
+
+def _drop_kept_tables():
+    cache = caches[kept.CACHE_ALIAS]
+    for key in [k for k in cache._cache if ":sheet:" in k]:  # LocMemCache's own keys
+        cache.delete(key.split(":", 2)[2])
+
+
+def test_a_sub_project_deleted_while_the_tables_are_built(client_a, project, monkeypatch):
+    """Findings kept, tables not, and a sub-project deleted between the digest query and
+    the snapshot the rows are read in: the rows have no 子项目 column any more, nor may the
+    table (it was a KeyError, a 500, when the table asked the digest query instead)."""
+    sub = SubProject.objects.create(project=project, name="子项目甲")
+    shown(client_a, project)
+    _drop_kept_tables()
+    real = kept.one_snapshot
+
+    @contextmanager
+    def deleted_meanwhile():
+        SubProject.objects.filter(pk=sub.pk).delete()
+        with real():
+            yield
+
+    monkeypatch.setattr(kept, "one_snapshot", deleted_meanwhile)
+    html = shown(client_a, project)
+    assert not [k for k in caches[kept.CACHE_ALIAS]._cache if ":sheet:" in k]  # not kept
+    assert html == written_from_scratch(client_a, project)
+
+
+def test_a_template_edited_under_runserver_is_shown_at_once(client_a, project, tmp_path, settings):
+    """runserver reloads an edited template without restarting (the code stamp was read
+    once per process, so the tables kept before the edit were shown after it)."""
+    templates = [dict(settings.TEMPLATES[0])]
+    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    settings.TEMPLATES = templates
+    shown(client_a, project)
+    source = Path(settings.BASE_DIR, "templates", "projects", "sheet_goals.html").read_text()
+    edited = tmp_path / "projects" / "sheet_goals.html"
+    edited.parent.mkdir()
+    marked = '<div class="sheet-title">改过的模板'
+    edited.write_text(source.replace('<div class="sheet-title">', marked, 1))
+    file_changed.send(sender=None, file_path=edited)  # as runserver's reloader sends it
+    html = shown(client_a, project)
+    assert "改过的模板" in html
+    assert html == written_from_scratch(client_a, project)
+
+
+def test_the_embedded_demo_database_shows_the_same_page_and_keeps_nothing(
+    client_a, project, monkeypatch
+):
+    html = shown(client_a, project)
+    caches[kept.CACHE_ALIAS].clear()
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert shown(client_a, project) == html
+    assert not caches[kept.CACHE_ALIAS]._cache
