@@ -150,7 +150,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ``sheets``: the written tables of sheet pages, kept by a digest of what they show
 # (apps/projects/kept.py; nothing to invalidate). Per process; a page's tables are 40–250 KB
-# at 6–60 indicators, ~1.7 MB at 500: ~10 MB a worker typically, 170 MB if all were huge.
+# at 6–60 indicators, ~1.7 MB at 500; larger ones (SHEET_CACHE_MAX_CHARS) are not kept, so
+# a worker holds ~10 MB typically and at most ~200 MB.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sheets": {
@@ -160,6 +161,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("SHEET_CACHE_ENTRIES", 100)},
     },
 }
+SHEET_CACHE_MAX_CHARS = env_int("SHEET_CACHE_MAX_CHARS", 2_000_000)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is checked.

@@ -248,5 +248,11 @@ class KeptSheet:
         return None if html is None else mark_safe(html)
 
     def keep(self, html: str) -> None:
-        if not getattr(self.page, "changed_meanwhile", False):
-            caches[CACHE_ALIAS].set(self.key, str(html))
+        html = str(html)
+        if getattr(self.page, "changed_meanwhile", False):
+            return
+        # A page of a thousand long rows (several MB) is written each time rather than
+        # kept: SHEET_CACHE_ENTRIES of them would be gigabytes a worker.
+        if len(html) > settings.SHEET_CACHE_MAX_CHARS:
+            return
+        caches[CACHE_ALIAS].set(self.key, html)

@@ -427,3 +427,13 @@ def test_the_embedded_demo_database_shows_the_same_page_and_keeps_nothing(
     monkeypatch.setattr(connection, "vendor", "sqlite")
     assert shown(client_a, project) == html
     assert not caches[kept.CACHE_ALIAS]._cache
+
+
+def test_tables_larger_than_the_bound_are_written_each_time_not_kept(client_a, project, settings):
+    settings.SHEET_CACHE_MAX_CHARS = 1_000
+    html = shown(client_a, project)
+    assert 'id="indicator-table"' in html
+    cache = caches[kept.CACHE_ALIAS]
+    assert not [k for k in cache._cache if ":sheet:" in k]
+    assert [k for k in cache._cache if ":findings:" in k]  # the findings are small
+    assert shown(client_a, project) == html
