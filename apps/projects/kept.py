@@ -216,6 +216,23 @@ def keep_findings(data: PageData, findings: list, lines_total) -> None:
     caches[CACHE_ALIAS].set(f"findings:{data.digest}", (list(findings), lines_total))
 
 
+def _formset_settings(version: str) -> tuple:
+    """What the row tables' formsets print besides their rows (the management form's
+    limits): class settings, fixed by the code, but read as they are now."""
+    from apps.budget_lines.forms import budget_line_formset
+    from apps.guarantees.forms import rule_document_formset
+    from apps.indicators.forms import indicator_formset
+
+    return tuple(
+        (f.max_num, f.min_num, f.extra, f.absolute_max, f.can_delete, f.can_order)
+        for f in (
+            indicator_formset(version),
+            budget_line_formset(version),
+            rule_document_formset(version),
+        )
+    )
+
+
 def sheet_key(page, data: PageData, *, editable: bool, anchored: dict, history: dict) -> str:
     """The digest of everything the tables of ``page`` are written from: the filing's
     (``data``), the sheet, its form version, whether the user may edit, the HTML printed
@@ -225,6 +242,7 @@ def sheet_key(page, data: PageData, *, editable: bool, anchored: dict, history: 
             data.digest,
             str(page.sheet),
             page.version,
+            _formset_settings(page.version),
             bool(editable),
             sorted(anchored.items()),
             sorted(history.items()),
