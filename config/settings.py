@@ -162,6 +162,9 @@ CACHES = {
     },
 }
 SHEET_CACHE_MAX_CHARS = env_int("SHEET_CACHE_MAX_CHARS", 2_000_000)
+# The rows of those tables, each by its own digest (a page after a one-row save writes one
+# row): at most this many characters a worker (~20–40 MB).
+SHEET_ROW_CACHE_CHARS = env_int("SHEET_ROW_CACHE_CHARS", 10_000_000)
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out login before the password is checked.

@@ -22,7 +22,8 @@ Every row prints its figure beside a floor measured in the same run, the ratio a
    its written tables and findings by a digest of what they show (apps/projects/kept.py),
    so these are reloads of an unchanged project;
 6. the same GET with nothing kept (the cache dropped before each run): the first view
-   after a change, written from scratch.
+   after a change, written from scratch; 7. the GET after one indicator's name changed
+   (as after a one-row save): tables and findings written again, the other rows kept.
 2. POST of that page unchanged (the fields the GET rendered, read back from ``#sheet-form``):
    no INSERT/UPDATE/DELETE at all, and ≤ 1× the GET of the same page written from scratch
    (6, its floor: a save reads every posted row as that GET writes every row).
@@ -69,7 +70,6 @@ setup_django()
 
 import django
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -82,7 +82,8 @@ from apps.budgets.reference import reference_load
 from apps.checks.findings import Sheet
 from apps.checks.rules import check_filing
 from apps.checks.snapshot import filing_from_project
-from apps.projects.kept import CACHE_ALIAS
+from apps.indicators.models import Indicator
+from apps.projects.kept import forget_all
 from apps.projects.models import Project
 from apps.projects.selectors import project_for_checks
 from apps.units.models import Unit
@@ -411,8 +412,34 @@ CHECK_TARGET_RATIO = 3.0
 
 
 def cold_get(client: Client, url: str):
-    caches[CACHE_ALIAS].clear()
+    forget_all()
     return client.get(url)
+
+
+def one_row_changed(row: Row, client: Client, url: str, indicator_id: int, runs: int) -> Row:
+    """GET after one indicator's name changed (as after a save of one row): the tables and
+    findings are written again, the other rows' HTML is kept. The UPDATE is made before
+    each timed GET, outside its time."""
+    names = iter(range(10**6))
+
+    def change():
+        Indicator.objects.filter(pk=indicator_id).update(name=f"改过的名称{next(names)}")
+
+    for _ in range(WARMUPS):
+        change()
+        client.get(url)
+    change()
+    with CaptureQueriesContext(connection) as ctx:
+        row.status = client.get(url).status_code
+    row.queries = [q["sql"] for q in ctx.captured_queries]
+    row.writes = [q for q in row.queries if is_write(q)]
+    for _ in range(runs):
+        change()
+        started = time.perf_counter()
+        client.get(url)
+        row.times_ms.append((time.perf_counter() - started) * 1000)
+    row.load = os.getloadavg()[0]
+    return row
 
 
 def rules_and_db(project: Project):
@@ -473,6 +500,18 @@ def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list
         )
         cold_row.target = "(first view after a change)"
         rows[f"cold-{key}"] = cold_row
+        progress(f"GET goals sheet after one row changed, {what}")
+        first_row = project.indicators.order_by("order", "id").first()
+        changed_row = one_row_changed(
+            Row(f"7{letter}", f"GET goals sheet, one row changed, {what}"),
+            client,
+            url,
+            first_row.pk,
+            runs,
+        )
+        changed_row.floor_ms, changed_row.floor_label = cold_row.times_ms, "nothing kept (6)"
+        changed_row.target = "(the view after a one-row save)"
+        rows[f"changed-{key}"] = changed_row
         pairs = form_pairs(get().content.decode())
         body = urlencode(pairs)
         save = partial(client.post, url, body, content_type=FORM_ENCODED)
@@ -538,7 +577,7 @@ def bench_sheets(runs: int, profile: bool, quick: bool) -> tuple[list[Row], list
                 f"{len(large.queries)} (60/40)",
             )
         )
-    order = [f"{kind}-{key}" for kind in ("get", "cold", "post") for key in sizes]
+    order = [f"{kind}-{key}" for kind in ("get", "cold", "changed", "post") for key in sizes]
     checks = [f"{kind}-{key}" for kind in ("check", "whole") for key in sizes]
     return [rows[k] for k in order], [rows[k] for k in checks], profiles
 

@@ -15,6 +15,8 @@ compares the page with one written from scratch). Kept in the ``sheets`` cache
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -248,6 +250,100 @@ def sheet_key(page, data: PageData, *, editable: bool, anchored: dict, history: 
             sorted(history.items()),
         )
     )
+
+
+class RowMemo:
+    """The rows of the sheet tables as last written, by a digest of what each is written
+    from (``row_key``): after a save that changed one row of a hundred, the next page
+    writes one row. Per process, bounded by the characters it holds (least recently
+    used rows go first); thread-safe."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self._rows: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            html = self._rows.get(key)
+            if html is not None:
+                self._rows.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: str) -> None:
+        if len(html) > self.max_chars // 100:
+            return  # a row of very long texts: written each time
+        with self._lock:
+            old = self._rows.pop(key, None)
+            self._chars += len(html) - (len(old) if old is not None else 0)
+            self._rows[key] = html
+            while self._chars > self.max_chars and self._rows:
+                _, dropped = self._rows.popitem(last=False)
+                self._chars -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+            self._chars = 0
+
+
+ROWS = RowMemo(settings.SHEET_ROW_CACHE_CHARS)
+
+
+def table_key(formset, kind: str, sub_projects: bool, editable: bool) -> str:
+    """What every row of one table is written with: the code, the row form's class (its
+    fields, widgets and labels: one class per form version), the page's choices (the
+    year's levels, the project's sub-projects) and whether the rows are editable."""
+    choices = [
+        getattr(value, "choices", value)
+        for name, value in sorted(formset.form_kwargs.items())
+        if name.endswith("choices")
+    ]
+    form = formset.form
+    fields = [
+        (
+            name,
+            type(field).__name__,
+            str(field.label),
+            field.required,
+            type(field.widget).__name__,
+            sorted((k, str(v)) for k, v in field.widget.attrs.items()),
+        )
+        for name, field in form.base_fields.items()
+    ]
+    return _digest(
+        (
+            code_stamp(),
+            f"{form.__module__}.{form.__qualname__}:{id(form)}",
+            fields,
+            kind,
+            bool(sub_projects),
+            bool(editable),
+            choices,
+        )
+    )
+
+
+def row_key(table: str, form) -> str:
+    """The digest of everything one unbound row is written from (``table_key`` and the
+    row's prefix, stored values, findings and comments at its fields, 历史值)."""
+    findings = getattr(form, "findings_html", None) or {}
+    return _digest(
+        (
+            table,
+            form.prefix,
+            _values(form.instance),
+            sorted((name, str(html)) for name, html in findings.items() if html),
+            str(getattr(form, "history_html", "")),
+        )
+    )
+
+
+def forget_all() -> None:
+    """Drop every kept table, row and finding of this process (tests, benchmarks)."""
+    caches[CACHE_ALIAS].clear()
+    ROWS.clear()
 
 
 class KeptSheet:

@@ -97,3 +97,27 @@ def test_fields_same_html_as_django_bound_fields(data, auto_id):
     # The options written once per page are the same for a second row.
     again = Sample(data, auto_id=auto_id, prefix="ind-1")
     assert str(again["level"]) == str(theirs["level"]).replace("ind-0", "ind-1")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"ind-TOTAL_FORMS": "2", "ind-INITIAL_FORMS": "2", "ind-ROWS": "ind-1,ind-0"},
+        {"ind-TOTAL_FORMS": "x", "ind-ROWS": '"><script>'},  # refused: Django's own template
+    ],
+)
+def test_management_form_same_html_as_djangos_form_template(data):
+    from django.forms.forms import BaseForm
+
+    from apps.core.formsets import RowsManagementForm
+
+    initial = {"TOTAL_FORMS": 2, "INITIAL_FORMS": 2, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000}
+    form = RowsManagementForm(
+        data, prefix="ind", initial={**initial, "ROWS": "ind-0,ind-1"}, renderer=SHEET_RENDERER
+    )
+    if data is not None:
+        form.full_clean()
+    django = BaseForm.render(form)
+    assert str(form) == django
+    assert "{{" not in str(form) and "<input" in str(form)

@@ -46,15 +46,15 @@ def shown(client, project, sheet=Sheet.GOALS) -> str:
 
 
 def written_from_scratch(client, project, sheet=Sheet.GOALS) -> str:
-    caches[kept.CACHE_ALIAS].clear()
+    kept.forget_all()
     return shown(client, project, sheet)
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    caches[kept.CACHE_ALIAS].clear()
+    kept.forget_all()
     yield
-    caches[kept.CACHE_ALIAS].clear()
+    kept.forget_all()
 
 
 @pytest.fixture
@@ -437,3 +437,25 @@ def test_tables_larger_than_the_bound_are_written_each_time_not_kept(client_a, p
     assert not [k for k in cache._cache if ":sheet:" in k]
     assert [k for k in cache._cache if ":findings:" in k]  # the findings are small
     assert shown(client_a, project) == html
+
+
+def test_after_one_row_changed_only_that_row_is_written_again(client_a, project, monkeypatch):
+    from apps.projects.templatetags import sheet_tags
+
+    shown(client_a, project)
+    written = []
+    real = sheet_tags.indicator_row_html
+
+    def counted(form, **kwargs):
+        if form.prefix != "ind-__prefix__":  # the blank row of the table's <template>
+            written.append(form.prefix)
+        return real(form, **kwargs)
+
+    monkeypatch.setattr(sheet_tags, "indicator_row_html", counted)
+    row = _first(Indicator, project)
+    Indicator.objects.filter(pk=row.pk).update(name="只改这一行")
+    html = shown(client_a, project)
+    assert written == ["ind-0"]
+    assert "只改这一行" in html
+    assert html == written_from_scratch(client_a, project)
+    assert len(written) == 1 + project.indicators.count()  # from scratch: every row

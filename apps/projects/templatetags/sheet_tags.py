@@ -93,9 +93,9 @@ def cell_class(name: str) -> str:
 # --- The rows of the sheet tables -------------------------------------------------------
 # A page of 60 indicators and 40 budget lines rendered each row through its include
 # (``_indicator_row.html``, ``_line_row.html``): half the page's time went to the template
-# engine's lookups. These write the same markup in Python; the includes stay the
-# declaration (the empty row of each table's <template> is rendered from them) and
-# tests/projects/test_row_html.py checks both give the same bytes for every kind of row.
+# engine's lookups. These write the same markup in Python, the blank row of each table's
+# <template> too; the includes stay the declaration and tests/projects/test_row_html.py
+# checks both give the same bytes for every kind of row (the blank row included).
 
 
 escape = conditional_escape  # as {{ }} escapes: lazy labels, safe strings kept
@@ -170,14 +170,36 @@ def line_row_html(form, *, sub_projects: bool, editable: bool, labels=None) -> s
 @register.simple_tag
 def sheet_rows(formset, kind: str, sub_projects: bool, editable: bool):
     """Every row of a sheet table as the page shows it (``kind``: indicator or line)."""
+    from apps.projects import kept
+
     write = indicator_row_html if kind == "indicator" else line_row_html
     labels = {}
-    return mark_safe(
-        "".join(
-            write(form, sub_projects=sub_projects, editable=editable, labels=labels)
-            for form in formset.forms_for_display()
+    if formset.is_bound:  # shown again as posted: never kept
+        return mark_safe(
+            "".join(
+                write(form, sub_projects=sub_projects, editable=editable, labels=labels)
+                for form in formset.forms_for_display()
+            )
         )
-    )
+    table = kept.table_key(formset, kind, sub_projects, editable)
+    out = []
+    for form in formset.forms_for_display():
+        key = kept.row_key(table, form)
+        html = kept.ROWS.get(key)
+        if html is None:
+            html = write(form, sub_projects=sub_projects, editable=editable, labels=labels)
+            kept.ROWS.put(key, html)
+        out.append(html)
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def empty_row(formset, kind: str, sub_projects: bool, editable: bool):
+    """The blank row of a table's ``<template>`` (the one the page's script copies when a
+    row is added), written as ``sheet_rows`` writes rows: the same bytes as its include
+    (tests/projects/test_row_html.py), without the template engine."""
+    write = indicator_row_html if kind == "indicator" else line_row_html
+    return mark_safe(write(formset.empty_form, sub_projects=sub_projects, editable=editable))
 
 
 class KeptNode(template.Node):
