@@ -1,0 +1,63 @@
+from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
+
+from apps.core.money import fmt_money
+from apps.reviews.templatetags.review_tags import days_since
+
+register = template.Library()
+
+# The rows of the project lists, written in Python: fifty rows through the template engine
+# were two thirds of a list's time. ``projects/_list_row.html`` stays the declaration;
+# tests/projects/test_list_rows.py checks both give the same bytes for every kind of row.
+
+_PK = 987654321  # stands for a project's id in its address, written once per list
+
+EMPTY = '    <tr><td colspan="9" class="text-muted">没有项目。</td></tr>\n'
+
+
+def _submitted(moment) -> str:
+    if not moment:
+        return "—"
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def project_row_html(p, detail: str) -> str:
+    """``projects/_list_row.html`` of one project (``detail``: its address with _PK)."""
+    waiting = f"{days_since(p.waiting_since)} 天" if p.waiting_since else "—"
+    if p.is_ready:
+        check = '<span class="badge text-bg-success">就绪</span>'
+    else:
+        check = (
+            f'<span class="badge text-bg-danger" title="{p.error_count} 处错误">'
+            f"未就绪 · {p.error_count} 处错误</span>"
+        )
+    warnings = (
+        f'<span class="badge text-bg-warning">{p.warning_count} 处提示</span>'
+        if p.warning_count
+        else ""
+    )
+    return (
+        "    <tr>\n"
+        f'      <td><a href="{detail.replace(str(_PK), str(p.pk))}">{escape(p.name)}</a></td>\n'
+        f"      <td>{escape(p.unit.name)}</td>\n"
+        f"      <td>{p.budget_year.year}</td>\n"
+        f"      <td>{escape(p.get_status_display())}</td>\n"
+        f'      <td class="text-nowrap submitted-at">{_submitted(p.submitted_at)}</td>\n'
+        f'      <td class="text-end waiting-days">{waiting}</td>\n'
+        f'      <td class="money">{fmt_money(p.current_budget, blank="")}</td>\n'
+        f'      <td class="money">{fmt_money(p.lines_total, blank="")}</td>\n'
+        f"      <td>{check}\n"
+        f"        {warnings}</td>\n"
+        "    </tr>\n"
+    )
+
+
+@register.simple_tag
+def project_rows(page):
+    """Every row of a page of the project list, or its one 没有项目 row."""
+    detail = reverse("projects:detail", args=[_PK])
+    rows = [project_row_html(p, detail) for p in page]
+    return mark_safe("".join(rows) or EMPTY)
