@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.projects.models import Project
-from apps.projects.templatetags.list_tags import _PK, project_row_html
+from apps.projects.templatetags.list_tags import _PK, project_row_html, queue_row_html
 from tests import factories
 
 
@@ -48,3 +48,35 @@ def test_the_list_shows_its_rows_and_says_when_there_are_none(client_a, listed, 
     assert "没有项目。" not in body
     client.force_login(bob)
     assert "没有项目。" in client.get(reverse("projects:list")).content.decode()
+
+
+def test_queue_rows_are_the_includes_bytes(listed, charlie):
+    from apps.reviews import permissions
+    from apps.reviews.forms import BatchForm
+
+    detail = reverse("projects:detail", args=[_PK])
+    projects = list(variants(listed))
+    form = BatchForm(projects=projects, actions=permissions.batch_actions(charlie))
+    compared = 0
+    for batch in (form, None):
+        for p, box in zip(projects, form["ids"], strict=True):
+            context = {"p": p, "box": box, "batch": batch}
+            included = render_to_string("reviews/_queue_row.html", context)
+            assert queue_row_html(p, box, bool(batch), detail) == included
+            compared += 1
+    assert compared == 2 * len(projects)
+
+
+def test_a_ticked_box_is_written_ticked(listed, charlie):
+    from apps.reviews import permissions
+    from apps.reviews.forms import BatchForm
+
+    detail = reverse("projects:detail", args=[_PK])
+    p = next(variants(listed))
+    form = BatchForm(
+        initial={"ids": [p.pk]}, projects=[p], actions=permissions.batch_actions(charlie)
+    )
+    box = next(iter(form["ids"]))
+    html = queue_row_html(p, box, True, detail)
+    assert " checked" in html
+    assert html == render_to_string("reviews/_queue_row.html", {"p": p, "box": box, "batch": form})

@@ -61,3 +61,45 @@ def project_rows(page):
     detail = reverse("projects:detail", args=[_PK])
     rows = [project_row_html(p, detail) for p in page]
     return mark_safe("".join(rows) or EMPTY)
+
+
+QUEUE_EMPTY = '<tr><td colspan="10" class="text-muted">没有等待处理的项目。</td></tr>'
+
+
+def queue_row_html(p, box, batch: bool, detail: str) -> str:
+    """``reviews/_queue_row.html`` of one project and its batch checkbox (``box``, a
+    widget of the batch form's ids field, written as Django's input template writes it)."""
+    from apps.core.renderers import _input
+
+    name = escape(p.name)
+    tick = (
+        f'<td><label class="d-block px-1">{_input(box.data)}'
+        f'<span class="visually-hidden">{name}</span></label></td>'
+        if batch
+        else ""
+    )
+    waiting = f"{days_since(p.waiting_since)} 天" if p.waiting_since else "—"
+    check = (
+        '<span class="badge text-bg-success">就绪</span>'
+        if p.is_ready
+        else f'<span class="badge text-bg-danger">{p.error_count} 处错误</span>'
+    )
+    return (
+        f'    <tr data-project="{p.pk}">{tick}\n'
+        f'      <td><a href="{detail.replace(str(_PK), str(p.pk))}">{name}</a></td>'
+        f"<td>{escape(p.unit.name)}</td><td>{p.budget_year.year}</td>"
+        f"<td>{escape(p.get_status_display())}</td>\n"
+        f'      <td class="text-nowrap submitted-at">{_submitted(p.submitted_at)}</td>\n'
+        f'      <td class="text-end waiting-days">{waiting}</td>\n'
+        f'      <td class="money">{fmt_money(p.current_budget, blank="")}</td>'
+        f'<td class="money">{fmt_money(p.lines_total, blank="")}</td>\n'
+        f"      <td>{check}</td></tr>\n"
+    )
+
+
+@register.simple_tag
+def queue_rows(rows, batch):
+    """Every row of a page of 待办 ((project, checkbox) pairs), or its one empty row."""
+    detail = reverse("projects:detail", args=[_PK])
+    out = [queue_row_html(p, box, bool(batch), detail) for p, box in rows]
+    return mark_safe("".join(out) or QUEUE_EMPTY)
